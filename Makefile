@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# gogrowth: `make` builds the module, the tool and the selftests;
+# `make check` runs the selftests in a QEMU guest; `make demo` shows it work.
+# See README.md.
+
+# Debian kernel series of the guest for check/demo/bench: 6.1 or 6.12.
+KVER ?= 6.1
+# Accelerator for the guest: tcg (default), kvm, or auto (kvm if a short probe boots).
+ACCEL ?= tcg
+export ACCEL
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+# Downloads and guest builds live outside the tree (scripts/lib.sh agrees).
+CACHE := $(or $(GOGROWTH_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/gogrowth)
+
+# The running kernel's headers when it has them; otherwise the newest
+# Debian headers of $(KVER) installed here (the guest's, after `make check`).
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(shell ls -d /usr/src/linux-headers-$(KVER).*-amd64 2>/dev/null | sort -V | tail -n 1))
+
+# kselftest_harness.h and lib.mk come from the linux-source package,
+# unpacked into the cache by scripts/install-deps.sh or scripts/ksft-tree.sh.
+KSFT_DIR ?= $(CACHE)/source/$(KVER)/tools/testing/selftests
+SELFTEST_OUT ?= $(TOP)/selftests/gogrowth/build
+
+.PHONY: all module userspace selftests check demo bench lint deps clean distclean help
+
+all: module userspace selftests
+
+module:
+	@test -n "$(KDIR)" && test -d "$(KDIR)" || { \
+	  echo "gogrowth: no kernel build tree: install linux-headers-$$(uname -r), or pass KDIR=/path/to/build"; \
+	  echo "gogrowth: ('make check' installs and uses the guest kernel's headers by itself)"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(TOP) W=1 modules
+
+userspace:
+	@if [ -e userspace/Makefile ]; then $(MAKE) -C userspace; \
+	else echo "gogrowth: userspace tool not written yet"; fi
+
+selftests:
+	@test -e "$(KSFT_DIR)/kselftest_harness.h" || $(TOP)/scripts/ksft-tree.sh $(KVER) >/dev/null || { \
+	  echo "gogrowth: selftests need the kselftest tree of linux-source-$(KVER): apt-get install linux-source-$(KVER), or pass KSFT_DIR="; exit 1; }
+	@mkdir -p $(SELFTEST_OUT)
+	$(MAKE) -C selftests/gogrowth KSFT_DIR=$(KSFT_DIR) OUTPUT=$(SELFTEST_OUT)
+
+# Everything below installs what it needs and runs in the guest.
+check:
+	$(TOP)/scripts/check.sh $(KVER)
+
+demo:
+	$(TOP)/scripts/demo.sh $(KVER)
+
+bench:
+	$(TOP)/scripts/bench.sh $(KVER)
+
+deps:
+	$(TOP)/scripts/install-deps.sh $(KVER)
+
+lint:
+	$(TOP)/scripts/lint.sh $(KVER)
+
+clean:
+	-test -z "$(KDIR)" || ! test -d "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(TOP) clean
+	rm -rf $(SELFTEST_OUT)
+	@if [ -e userspace/Makefile ]; then $(MAKE) -C userspace clean; fi
+
+# Also removes the cache: downloaded kernels, unpacked sources, guest builds and logs.
+distclean: clean
+	rm -rf $(CACHE)
+
+help:
+	@echo "make [KDIR=...]        build module/gogrowth.ko, the tool and the selftests"
+	@echo "make check [KVER=6.12] run the selftests in a QEMU guest (installs what it needs)"
+	@echo "make demo [KVER=6.12]  record a Go program growing a slice and a map, in the guest"
+	@echo "make bench             overhead against ftrace, in the guest"
+	@echo "make lint              checkpatch --strict and sparse on the module"
+	@echo "make distclean         also remove the cache ($(CACHE))"

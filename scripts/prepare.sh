@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Install what is missing, build the module, selftests and tool for the guest
+# kernel of series KVER, and pack the guest's initramfs.
+#
+# Usage: prepare.sh KVER [JOB_SCRIPT [EXTRA_DIR]]
+#   JOB_SCRIPT becomes /opt/gogrowth/job.sh in the guest (for gg_job=script);
+#   EXTRA_DIR's contents are copied into /opt/gogrowth/.
+# Prints the guest kernel's ABI name; the initramfs is
+# $(cache_dir)/guest/ABI/initramfs.cpio.gz, the kernel $(cache_dir)/kernels/ABI/vmlinuz.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+. "$here/lib.sh"
+
+kver=${1:?usage: prepare.sh KVER [JOB_SCRIPT [EXTRA_DIR]]}
+job_script=${2:-}
+extra_dir=${3:-}
+
+abi=$("$here/install-deps.sh" "$kver" | tail -n 1)
+kdir=/usr/src/linux-headers-$abi
+ksft=$("$here/ksft-tree.sh" "$kver")
+guest=$(cache_dir)/guest/$abi
+stage=$guest/stage
+
+log "building for $abi"
+make -s -C "$top" module KDIR="$kdir" >&2
+make -s -C "$top" selftests KVER="$kver" KSFT_DIR="$ksft" SELFTEST_OUT="$guest/selftests" >&2
+if [ -e "$top/userspace/Makefile" ]; then
+	make -s -C "$top/userspace" STATIC=1 >&2
+fi
+
+rm -rf "$stage"
+mkdir -p "$stage/opt/kselftest/gogrowth" "$stage/opt/gogrowth"
+
+# The kernel's own runner, with our collection laid out as
+# `make -C tools/testing/selftests install` would.
+cp "$ksft/run_kselftest.sh" "$stage/opt/kselftest/"
+cp -r "$ksft/kselftest" "$stage/opt/kselftest/"
+make -s -C "$top/selftests/gogrowth" KSFT_DIR="$ksft" OUTPUT="$guest/selftests" \
+	INSTALL_PATH="$stage/opt/kselftest/gogrowth" install >&2
+make -s -C "$top/selftests/gogrowth" KSFT_DIR="$ksft" OUTPUT="$guest/selftests" \
+	COLLECTION=gogrowth emit_tests >"$stage/opt/kselftest/kselftest-list.txt"
+cp "$top/module/gogrowth.ko" "$stage/opt/kselftest/gogrowth/"
+
+cp "$top/module/gogrowth.ko" "$stage/opt/gogrowth/"
+if [ -x "$top/userspace/gogrowth" ]; then
+	cp "$top/userspace/gogrowth" "$stage/opt/gogrowth/"
+fi
+if [ -n "$job_script" ]; then
+	cp "$job_script" "$stage/opt/gogrowth/job.sh"
+fi
+if [ -n "$extra_dir" ]; then
+	cp -a "$extra_dir/." "$stage/opt/gogrowth/"
+fi
+
+"$here/build-initramfs.sh" "$stage" "$guest/initramfs.cpio.gz"
+echo "$abi"

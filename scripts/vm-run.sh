@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Boot the guest kernel with an initramfs, run one job, and judge the run.
+#
+# Usage: vm-run.sh --kernel VMLINUZ --initrd CPIO --job JOB --logdir DIR
+#                  [--timeout SECONDS] [--accel tcg|kvm|auto] [--append ARGS]
+#
+# Streams the job's output (the guest's second serial port) to stdout and
+# keeps console.log (console and kernel messages), results.log and dmesg.log
+# in DIR. Exits non-zero when the job failed, the guest did not finish (crash,
+# panic, time-out), or its kernel log shows an oops, WARNING:, BUG:, a
+# lockdep report or an RCU stall.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+kernel= initrd= job= logdir= timeout_s=900 accel=${ACCEL:-tcg} append=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel)  kernel=$2; shift 2 ;;
+	--initrd)  initrd=$2; shift 2 ;;
+	--job)     job=$2; shift 2 ;;
+	--logdir)  logdir=$2; shift 2 ;;
+	--timeout) timeout_s=$2; shift 2 ;;
+	--accel)   accel=$2; shift 2 ;;
+	--append)  append=$2; shift 2 ;;
+	*) die "vm-run.sh: unknown argument '$1'" ;;
+	esac
+done
+[ -r "$kernel" ] && [ -r "$initrd" ] && [ -n "$job" ] && [ -n "$logdir" ] ||
+	die "usage: vm-run.sh --kernel VMLINUZ --initrd CPIO --job JOB --logdir DIR [--timeout S] [--accel tcg|kvm|auto]"
+mkdir -p "$logdir"
+
+qemu_args() { # accel job logdir -> qemu=(...)
+	qemu=(qemu-system-x86_64 -accel "$1" -cpu max -smp 2 -m 2048
+		-nodefaults -display none -no-reboot
+		-kernel "$kernel" -initrd "$initrd"
+		-append "console=ttyS0 panic=-1 loglevel=7 gg_job=$2 $append"
+		-serial "file:$3/console.log" -serial "file:$3/results.log"
+		-serial "file:$3/dmesg.log")
+}
+
+# KVM only when asked, or when a short boot proves it works: a nested KVM
+# that hangs must cost seconds, not the run.
+if [ "$accel" = auto ]; then
+	accel=tcg
+	if [ -w /dev/kvm ]; then
+		probe=$logdir/kvm-probe
+		mkdir -p "$probe"
+		qemu_args kvm probe "$probe"
+		if timeout -k 5 30 "${qemu[@]}" </dev/null >/dev/null 2>&1 &&
+			grep -q 'GOGROWTH-END rc=0' "$probe/results.log"; then
+			accel=kvm
+		fi
+	fi
+	log "accelerator: $accel"
+fi
+case "$accel" in tcg | kvm) ;; *) die "ACCEL must be tcg, kvm or auto, not '$accel'" ;; esac
+
+: >"$logdir/console.log"
+: >"$logdir/results.log"
+: >"$logdir/dmesg.log"
+start=$(date +%s)
+qemu_args "$accel" "$job" "$logdir"
+timeout -k 10 "$timeout_s" "${qemu[@]}" </dev/null >"$logdir/qemu.log" 2>&1 &
+qemu_pid=$!
+# Stream the job's output while the guest runs, without our markers.
+tail -n +1 -f --pid="$qemu_pid" "$logdir/results.log" | grep -av '^GOGROWTH-' || true
+qemu_rc=0
+wait "$qemu_pid" || qemu_rc=$?
+elapsed=$(( $(date +%s) - start ))
+
+verdict=0
+problem() { log "$*"; verdict=1; }
+
+if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
+	problem "guest timed out after ${timeout_s}s"
+elif [ "$qemu_rc" != 0 ]; then
+	problem "qemu exited with status $qemu_rc: $(tail -n 3 "$logdir/qemu.log" | tr '\n' ' ')"
+fi
+job_rc=$(sed -n 's/^GOGROWTH-END rc=\([0-9]*\).*/\1/p' "$logdir/results.log" | tail -n1)
+if [ -z "$job_rc" ]; then
+	problem "guest did not finish its job (crash, panic or time-out)"
+elif [ "$job_rc" != 0 ]; then
+	problem "guest job '$job' exited with status $job_rc"
+fi
+grep -q GOGROWTH-DMESG-END "$logdir/dmesg.log" || [ -z "$job_rc" ] ||
+	problem "guest kernel log was not captured completely"
+
+# The console has what the kernel said up to a crash; dmesg.log has all of it
+# for a run that finished. Either may hold the report.
+kernel_reports=$(cat "$logdir/console.log" "$logdir/dmesg.log" |
+	grep -aE 'WARNING:|BUG:|Oops|Kernel panic|general protection fault|possible circular locking|INFO: rcu_.* stall|rcu: INFO:|KASAN:|UBSAN:|Call Trace:' |
+	sort -u | head -n 20 || true)
+if [ -n "$kernel_reports" ]; then
+	problem "guest kernel log reports problems:"
+	printf '    %s\n' "$kernel_reports" >&2
+fi
+
+printf 'GUEST-RESULT accel=%s seconds=%s kernel_log_clean=%s finished=%s job_rc=%s\n' \
+	"$accel" "$elapsed" "$([ -z "$kernel_reports" ] && echo 1 || echo 0)" \
+	"$([ -n "$job_rc" ] && echo 1 || echo 0)" "${job_rc:-none}" >"$logdir/verdict"
+if [ "$verdict" != 0 ]; then
+	log "guest logs kept in $logdir (console.log, results.log, dmesg.log)"
+fi
+exit "$verdict"

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include "gg_test.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+const char *gg_module_path(void)
+{
+	static char path[PATH_MAX];
+	const char *env = getenv("GOGROWTH_KO");
+	ssize_t n;
+	char *slash;
+
+	if (env && *env)
+		return env;
+	n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	if (n < 0)
+		return "gogrowth.ko";
+	path[n] = '\0';
+	slash = strrchr(path, '/');
+	if (!slash)
+		return "gogrowth.ko";
+	snprintf(slash + 1, sizeof(path) - (size_t)(slash + 1 - path), "gogrowth.ko");
+	return path;
+}
+
+int gg_load(const char *params)
+{
+	int fd = open(gg_module_path(), O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params ? params : "", 0);
+	if (ret < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int gg_unload(void)
+{
+	int tries;
+
+	for (tries = 0; tries < 500; tries++) {
+		if (syscall(SYS_delete_module, "gogrowth", O_NONBLOCK) == 0)
+			return 0;
+		if (errno != EAGAIN && errno != EBUSY && errno != EWOULDBLOCK)
+			return -errno;
+		usleep(10000);
+	}
+	return -EBUSY;
+}
+
+bool gg_is_loaded(void)
+{
+	struct stat st;
+
+	return stat("/sys/module/gogrowth", &st) == 0;
+}
+
+char *gg_read_file(const char *name, size_t *len)
+{
+	char path[PATH_MAX];
+	size_t cap = 65536, used = 0;
+	char *buf;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", GG_DEBUGFS, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	buf = malloc(cap + 1);
+	while (buf) {
+		ssize_t n;
+
+		if (used == cap) {
+			char *bigger = realloc(buf, cap * 2 + 1);
+
+			if (!bigger) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+		n = read(fd, buf + used, cap - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	close(fd);
+	if (buf) {
+		buf[used] = '\0';
+		if (len)
+			*len = used;
+	}
+	return buf;
+}
+
+int gg_write_file(const char *name, const char *text)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", GG_DEBUGFS, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	if (n < 0)
+		ret = -errno;
+	else if ((size_t)n != strlen(text))
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+bool gg_line_value(const char *line, const char *key, char *buf, size_t size)
+{
+	size_t klen = strlen(key);
+	const char *p = line;
+
+	while (p && *p) {
+		if ((p == line || p[-1] == ' ') && !strncmp(p, key, klen) && p[klen] == '=') {
+			const char *v = p + klen + 1;
+			size_t n = strcmp(key, "text") ? strcspn(v, " \n") : strcspn(v, "\n");
+
+			if (n >= size)
+				n = size - 1;
+			memcpy(buf, v, n);
+			buf[n] = '\0';
+			return true;
+		}
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+bool gg_line_num(const char *line, const char *key, int64_t *val)
+{
+	char buf[64], *end;
+
+	if (!gg_line_value(line, key, buf, sizeof(buf)) || !buf[0])
+		return false;
+	errno = 0;
+	if (buf[0] == '-')
+		*val = strtoll(buf, &end, 0);
+	else
+		*val = (int64_t)strtoull(buf, &end, 0);
+	return errno == 0 && *end == '\0';
+}
+
+bool gg_line_is(const char *line, const char *type)
+{
+	char ev[32];
+
+	return gg_line_value(line, "ev", ev, sizeof(ev)) && !strcmp(ev, type);
+}
+
+size_t gg_split_lines(char *buf, char ***lines)
+{
+	size_t n = 0, cap = 0;
+	char *save = NULL, *line;
+
+	*lines = NULL;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (n == cap) {
+			char **bigger;
+
+			cap = cap ? cap * 2 : 1024;
+			bigger = realloc(*lines, cap * sizeof(**lines));
+			if (!bigger)
+				break;
+			*lines = bigger;
+		}
+		(*lines)[n++] = line;
+	}
+	return n;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the gogrowth selftests: loading the module, the debugfs
+ * files, and reading event lines back.
+ */
+#ifndef GG_TEST_H
+#define GG_TEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define GG_DEBUGFS "/sys/kernel/debug/gogrowth"
+
+/* Path of gogrowth.ko: $GOGROWTH_KO, else next to the test binary. */
+const char *gg_module_path(void);
+
+/* finit_module() with @params; 0 or -errno. */
+int gg_load(const char *params);
+/* delete_module(), retrying while the module is busy; 0 or -errno. */
+int gg_unload(void);
+bool gg_is_loaded(void);
+
+/* Reads a debugfs file (relative to GG_DEBUGFS) into a malloc'd string. */
+char *gg_read_file(const char *name, size_t *len);
+/* Writes @text to a debugfs file in one write(); 0 or -errno. */
+int gg_write_file(const char *name, const char *text);
+
+/*
+ * Value of @key in an event line, copied into @buf; false when the line
+ * has no such key. "text" (marker) takes the rest of the line.
+ */
+bool gg_line_value(const char *line, const char *key, char *buf, size_t size);
+/* Numeric value of @key (hex with 0x, or decimal, possibly negative). */
+bool gg_line_num(const char *line, const char *key, int64_t *val);
+/* True when the line's ev= is @type. */
+bool gg_line_is(const char *line, const char *type);
+
+/* Splits @buf (modified in place) into lines; returns the count. */
+size_t gg_split_lines(char *buf, char ***lines);
+
+#endif /* GG_TEST_H */
