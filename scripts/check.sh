@@ -6,13 +6,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 kver=${1:-6.1}
-abi=$("$here/prepare.sh" "$kver")
+prepared=$("$here/prepare.sh" "$kver")
+read -r abi initrd <<<"$prepared"
+trap 'rm -f "$initrd"' EXIT
 logdir=$(cache_dir)/logs/$abi-$(date +%Y%m%d-%H%M%S)
 
 log "booting $abi ($ACCEL) for the selftests; logs in $logdir"
 guest_rc=0
 "$here/vm-run.sh" --kernel "$(cache_dir)/kernels/$abi/vmlinuz" \
-	--initrd "$(cache_dir)/guest/$abi/initramfs.cpio.gz" \
+	--initrd "$initrd" \
 	--job selftests --logdir "$logdir" --timeout "${GG_TIMEOUT:-1800}" || guest_rc=$?
 
 "$here/ktap-summary.sh" "$logdir/results.log" "$logdir/verdict"

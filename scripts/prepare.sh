@@ -5,8 +5,9 @@
 # Usage: prepare.sh KVER [JOB_SCRIPT [EXTRA_DIR]]
 #   JOB_SCRIPT becomes /opt/gogrowth/job.sh in the guest (for gg_job=script);
 #   EXTRA_DIR's contents are copied into /opt/gogrowth/.
-# Prints the guest kernel's ABI name; the initramfs is
-# $(cache_dir)/guest/ABI/initramfs.cpio.gz, the kernel $(cache_dir)/kernels/ABI/vmlinuz.
+# Prints "ABI INITRD": the guest kernel's Debian ABI name (its image is
+# $(cache_dir)/kernels/ABI/vmlinuz) and a fresh initramfs, which the caller
+# removes when done (runs for different jobs may prepare at the same time).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -20,7 +21,9 @@ abi=$("$here/install-deps.sh" "$kver" | tail -n 1)
 kdir=/usr/src/linux-headers-$abi
 ksft=$("$here/ksft-tree.sh" "$kver")
 guest=$(cache_dir)/guest/$abi
-stage=$guest/stage
+mkdir -p "$guest"
+stage=$(mktemp -d "$guest/stage.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
 
 log "building for $abi"
 make -s -C "$top" module KDIR="$kdir" >&2
@@ -29,7 +32,6 @@ if [ -e "$top/userspace/Makefile" ]; then
 	make -s -C "$top/userspace" STATIC=1 >&2
 fi
 
-rm -rf "$stage"
 mkdir -p "$stage/opt/kselftest/gogrowth" "$stage/opt/gogrowth"
 
 # The kernel's own runner, with our collection laid out as
@@ -53,5 +55,6 @@ if [ -n "$extra_dir" ]; then
 	cp -a "$extra_dir/." "$stage/opt/gogrowth/"
 fi
 
-"$here/build-initramfs.sh" "$stage" "$guest/initramfs.cpio.gz"
-echo "$abi"
+initrd=$(mktemp "$guest/initramfs.XXXXXX.cpio.gz")
+"$here/build-initramfs.sh" "$stage" "$initrd"
+echo "$abi $initrd"

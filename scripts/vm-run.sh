@@ -13,6 +13,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
+case "${1:-}" in -h | --help) sed -n "2,12p" "$0"; echo "# To run your own script in the guest: scripts/vm-script.sh --help"; exit 0 ;; esac
+
 kernel= initrd= job= logdir= timeout_s=900 accel=${ACCEL:-tcg} append=
 while [ $# -gt 0 ]; do
 	case "$1" in

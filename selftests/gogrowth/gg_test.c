@@ -141,7 +141,11 @@ bool gg_line_value(const char *line, const char *key, char *buf, size_t size)
 	while (p && *p) {
 		if ((p == line || p[-1] == ' ') && !strncmp(p, key, klen) && p[klen] == '=') {
 			const char *v = p + klen + 1;
-			size_t n = strcmp(key, "text") ? strcspn(v, " \n") : strcspn(v, "\n");
+			bool rest_of_line = !strcmp(key, "text");
+			size_t n = 0;
+
+			while (v[n] && v[n] != '\n' && (rest_of_line || v[n] != ' '))
+				n++;
 
 			if (n >= size)
 				n = size - 1;

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# `make check-all`: everything CI runs, on a fresh machine too: the runner's
+# own self-test, lint and the guest selftests on every supported kernel, and
+# the tool's host-side tests. Ends with the sum: "N passed, N failed".
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+. "$here/lib.sh"
+
+kvers=${KVERS:-6.1 6.12}
+total_pass=0 total_fail=0 total_skip=0
+failed_steps=()
+
+step() { # name command...
+	local name=$1 out st counts
+	shift
+	printf '\n=== %s\n' "$name"
+	out=$(mktemp)
+	"$@" 2>&1 | tee "$out"
+	st=${PIPESTATUS[0]}
+	counts=$(grep -aE '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	rm -f "$out"
+	if [ -n "$counts" ]; then
+		total_pass=$((total_pass + $(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"$counts")))
+		total_fail=$((total_fail + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$counts")))
+		if grep -q skipped <<<"$counts"; then
+			total_skip=$((total_skip + $(sed -E 's/.* ([0-9]+) skipped.*/\1/' <<<"$counts")))
+		fi
+	fi
+	# A step that failed without counting its failure still fails the run.
+	if [ "$st" != 0 ]; then
+		failed_steps+=("$name")
+		if [ -z "$counts" ] || [ "$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$counts")" = 0 ]; then
+			total_fail=$((total_fail + 1))
+		fi
+	fi
+}
+
+cd "$top"
+for kver in $kvers; do
+	step "install dependencies ($kver)" sh -c "'$here/install-deps.sh' '$kver' >/dev/null && echo '1 passed, 0 failed'"
+done
+if [ -e userspace/Makefile ]; then
+	step "userspace unit tests" make -s -C userspace test
+	step "userspace valgrind" make -s -C userspace valgrind
+	step "userspace fuzz (bounded)" make -s -C userspace fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+fi
+step "runner self-test" "$here/tests/runner-selftest.sh" "${kvers%% *}"
+for kver in $kvers; do
+	step "lint ($kver)" "$here/lint.sh" "$kver"
+	step "selftests in the guest ($kver)" "$here/check.sh" "$kver"
+done
+
+echo
+if [ "${#failed_steps[@]}" -gt 0 ]; then
+	printf 'failed steps: %s\n' "$(IFS=,; echo "${failed_steps[*]}")"
+fi
+line="$total_pass passed, $total_fail failed"
+[ "$total_skip" = 0 ] || line="$line, $total_skip skipped"
+echo "$line"
+[ "$total_fail" = 0 ]

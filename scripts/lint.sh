@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# `make lint`: checkpatch.pl --strict (from linux-source-KVER) on the module
+# and the selftests, and a W=1 + sparse build of the module against KVER's
+# headers. Any warning fails. Ends with "N passed, N failed".
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+. "$here/lib.sh"
+
+kver=${1:-6.1}
+abi=$("$here/install-deps.sh" "$kver" | tail -n 1)
+ksft=$("$here/ksft-tree.sh" "$kver")
+checkpatch=$ksft/../../../scripts/checkpatch.pl
+kdir=/usr/src/linux-headers-$abi
+pass=0 fail=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+result() { # name status
+	if [ "$2" = 0 ]; then
+		pass=$((pass + 1)); echo "ok $1"
+	else
+		fail=$((fail + 1)); echo "not ok $1"; sed 's/^/#   /' "$out"
+	fi
+}
+
+cd "$top"
+st=0
+# Only our sources: not the *.mod.c that kbuild generates.
+mapfile -t sources < <(git ls-files -co --exclude-standard 'module/*.[ch]' 'selftests/gogrowth/*.[ch]')
+perl "$checkpatch" --strict --no-tree --terse --show-types -f "${sources[@]}" >"$out" 2>&1 || st=$?
+grep -qE '(WARNING|ERROR|CHECK):' "$out" && st=1
+result "checkpatch --strict ($kver) on module/ and selftests/gogrowth/" "$st"
+
+# A full rebuild, so that every file is compiled and checked.
+make -s -C "$kdir" M="$top" clean >/dev/null 2>&1 || true
+st=0
+make -s -C "$kdir" M="$top" W=1 C=2 modules >"$out" 2>&1 || st=$?
+grep -v 'Skipping BTF generation' "$out" | grep -qE 'warning:|error:' && st=1
+result "W=1 and sparse build against $abi" "$st"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
