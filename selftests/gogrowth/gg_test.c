@@ -201,3 +201,99 @@ size_t gg_split_lines(char *buf, char ***lines)
 	}
 	return n;
 }
+
+bool gg_events_read(struct gg_events *ev)
+{
+	ev->buf = gg_read_file("events", NULL);
+	ev->line = NULL;
+	ev->count = 0;
+	if (!ev->buf)
+		return false;
+	ev->count = gg_split_lines(ev->buf, &ev->line);
+	return true;
+}
+
+void gg_events_free(struct gg_events *ev)
+{
+	free(ev->line);
+	free(ev->buf);
+	ev->line = NULL;
+	ev->buf = NULL;
+	ev->count = 0;
+}
+
+long gg_events_find(const struct gg_events *ev, long from, const char *type)
+{
+	size_t i;
+
+	for (i = from < 0 ? 0 : (size_t)from + 1; i < ev->count; i++)
+		if (gg_line_is(ev->line[i], type))
+			return (long)i;
+	return -1;
+}
+
+long gg_events_marker(const struct gg_events *ev, const char *text)
+{
+	char got[300];
+	long i = -1;
+
+	while ((i = gg_events_find(ev, i, "marker")) >= 0)
+		if (gg_line_value(ev->line[i], "text", got, sizeof(got)) && !strcmp(got, text))
+			return i;
+	return -1;
+}
+
+int gg_marker(const char *text)
+{
+	return gg_write_file("marker", text);
+}
+
+int gg_set_target(int pid)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%d\n", pid);
+	return gg_write_file("pid", buf);
+}
+
+long long gg_stat(const char *line_key, const char *word)
+{
+	char *stats = gg_read_file("stats", NULL), *save = NULL, *line;
+	long long val = -1;
+
+	if (!stats)
+		return -1;
+	for (line = strtok_r(stats, "\n", &save); line && val < 0;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *tok, *tsave = NULL;
+
+		tok = strtok_r(line, " ", &tsave);
+		if (!tok || strcmp(tok, line_key))
+			continue;
+		while ((tok = strtok_r(NULL, " ", &tsave))) {
+			if (!strcmp(tok, word)) {
+				tok = strtok_r(NULL, " ", &tsave);
+				if (tok)
+					val = strtoll(tok, NULL, 0);
+				break;
+			}
+		}
+	}
+	free(stats);
+	return val;
+}
+
+uint64_t gg_pagemap_pfn(const void *addr)
+{
+	uint64_t entry = 0;
+	off_t off = (off_t)((uintptr_t)addr / GG_PAGE_SIZE * sizeof(entry));
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &entry, sizeof(entry), off) != sizeof(entry))
+		entry = 0;
+	close(fd);
+	/* bit 63: present; bits 0-54: PFN (zero without CAP_SYS_ADMIN) */
+	return (entry >> 63) ? entry & ((1ULL << 55) - 1) : 0;
+}

@@ -39,4 +39,35 @@ bool gg_line_is(const char *line, const char *type);
 /* Splits @buf (modified in place) into lines; returns the count. */
 size_t gg_split_lines(char *buf, char ***lines);
 
+/* A snapshot of the events file, split into lines. */
+struct gg_events {
+	char *buf;
+	char **line;
+	size_t count;
+};
+
+/* Reads "events" (or @file, e.g. a pipe drained elsewhere); false on error. */
+bool gg_events_read(struct gg_events *ev);
+void gg_events_free(struct gg_events *ev);
+/* Index of the first line after @from that is ev=@type; -1 if none. */
+long gg_events_find(const struct gg_events *ev, long from, const char *type);
+/* Index of the marker line whose text is @text; -1 if none. */
+long gg_events_marker(const struct gg_events *ev, const char *text);
+
+/* Writes @text to the marker file; 0 or -errno. */
+int gg_marker(const char *text);
+/* Writes a decimal pid to the pid file; 0 or -errno. */
+int gg_set_target(int pid);
+
+/*
+ * A counter from the stats file: the value after @word on the line that
+ * starts with @line_key (e.g. "total", "generated"); -1 if absent.
+ */
+long long gg_stat(const char *line_key, const char *word);
+
+/* The PFN /proc/self/pagemap reports for @addr (0 when not present). */
+uint64_t gg_pagemap_pfn(const void *addr);
+
+#define GG_PAGE_SIZE 4096UL
+
 #endif /* GG_TEST_H */

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The debugfs files: root-only, each bad write refused with the documented
+ * error and nothing recorded, markers, enable, clear, and stats that add up.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "gg_test.h"
+
+static const char * const files[] = {
+	"events", "events_pipe", "pid", "marker", "enable", "clear", "stats",
+};
+
+static size_t count_type(const char *type)
+{
+	struct gg_events ev;
+	size_t k, n = 0;
+
+	if (!gg_events_read(&ev))
+		return (size_t)-1;
+	for (k = 0; k < ev.count; k++)
+		n += gg_line_is(ev.line[k], type);
+	gg_events_free(&ev);
+	return n;
+}
+
+static void touch_new_pages(size_t pages)
+{
+	char *p = mmap(NULL, pages * GG_PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t k;
+
+	if (p == MAP_FAILED)
+		return;
+	for (k = 0; k < pages; k++)
+		p[k * GG_PAGE_SIZE] = 1;
+	munmap(p, pages * GG_PAGE_SIZE);
+}
+
+static int current_target(void)
+{
+	char *text = gg_read_file("pid", NULL);
+	int pid = text ? atoi(text) : -1;
+
+	free(text);
+	return pid;
+}
+
+FIXTURE(files)
+{
+	int unused;
+};
+
+FIXTURE_SETUP(files)
+{
+	char params[32];
+
+	if (gg_is_loaded())
+		ASSERT_EQ(0, gg_unload());
+	snprintf(params, sizeof(params), "pid=%d", getpid());
+	ASSERT_EQ(0, gg_load(params));
+}
+
+FIXTURE_TEARDOWN(files)
+{
+	gg_unload();
+}
+
+TEST_F(files, all_documented_files_exist_and_are_root_only)
+{
+	char path[128];
+	struct stat st;
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(files); k++) {
+		snprintf(path, sizeof(path), "%s/%s", GG_DEBUGFS, files[k]);
+		ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s missing", path);
+		EXPECT_EQ(0, st.st_mode & 077) TH_LOG("%s is mode %o", path, st.st_mode & 0777);
+		EXPECT_EQ(0, st.st_uid);
+	}
+}
+
+TEST_F(files, bad_pid_writes_are_refused)
+{
+	static const char * const invalid[] = {
+		"abc", "-5", "12abc", "", "\n", "0x10", "99999999999999999999", "4194305",
+		"1 2",
+	};
+	pid_t nonexistent = 4194303;
+	char buf[32];
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(invalid); k++) {
+		EXPECT_EQ(-EINVAL, gg_write_file("pid", invalid[k])) TH_LOG("'%s'", invalid[k]);
+		EXPECT_EQ(getpid(), current_target()) TH_LOG("after '%s'", invalid[k]);
+	}
+	while (nonexistent > 300) {
+		snprintf(buf, sizeof(buf), "/proc/%d", nonexistent);
+		if (access(buf, F_OK))
+			break;
+		nonexistent--;
+	}
+	EXPECT_EQ(-ESRCH, gg_set_target(nonexistent));
+	EXPECT_EQ(getpid(), current_target());
+	/* A trailing newline, as echo writes it, is fine. */
+	snprintf(buf, sizeof(buf), "%d\n", getpid());
+	EXPECT_EQ(0, gg_write_file("pid", buf));
+	EXPECT_EQ(0, gg_write_file("pid", "0"));
+	EXPECT_EQ(0, current_target());
+}
+
+TEST_F(files, markers_are_recorded_and_bad_ones_refused)
+{
+	char big[300], text[300];
+	struct gg_events ev;
+	long i;
+
+	memset(big, 'x', 256);
+	big[256] = '\0';
+	EXPECT_EQ(0, gg_marker("step 1: grow to 64 KiB\n"));
+	EXPECT_EQ(0, gg_marker(big));
+	big[256] = 'x';
+	big[257] = '\0';
+	EXPECT_EQ(-E2BIG, gg_marker(big));
+	EXPECT_EQ(-EINVAL, gg_marker(""));
+	EXPECT_EQ(-EINVAL, gg_marker("two\nlines"));
+
+	ASSERT_TRUE(gg_events_read(&ev));
+	i = gg_events_find(&ev, -1, "marker");
+	ASSERT_GE(i, 0);
+	ASSERT_TRUE(gg_line_value(ev.line[i], "text", text, sizeof(text)));
+	EXPECT_STREQ("step 1: grow to 64 KiB", text);
+	i = gg_events_find(&ev, i, "marker");
+	ASSERT_GE(i, 0);
+	ASSERT_TRUE(gg_line_value(ev.line[i], "text", text, sizeof(text)));
+	EXPECT_EQ(256, strlen(text));
+	EXPECT_EQ(-1, gg_events_find(&ev, i, "marker"));
+	gg_events_free(&ev);
+}
+
+TEST_F(files, enable_off_records_nothing)
+{
+	size_t before, after;
+	char *text;
+
+	EXPECT_EQ(-EINVAL, gg_write_file("enable", "2"));
+	EXPECT_EQ(-EINVAL, gg_write_file("enable", "yes please"));
+	ASSERT_EQ(0, gg_write_file("enable", "0"));
+	text = gg_read_file("enable", NULL);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(0, atoi(text));
+	free(text);
+	before = count_type("fault");
+	touch_new_pages(16);
+	after = count_type("fault");
+	EXPECT_EQ(before, after);
+	ASSERT_EQ(0, gg_write_file("enable", "1"));
+	touch_new_pages(16);
+	EXPECT_GE(count_type("fault"), after + 16);
+}
+
+TEST_F(files, clear_empties_ring_and_counters)
+{
+	touch_new_pages(8);
+	EXPECT_GE(count_type("fault"), 8);
+	ASSERT_EQ(0, gg_write_file("clear", "1"));
+	EXPECT_EQ(0, count_type("fault"));
+	EXPECT_EQ(0, gg_stat("total", "generated"));
+	EXPECT_EQ(0, gg_stat("total", "lost"));
+}
+
+TEST_F(files, stats_add_up_per_cpu)
+{
+	long long generated, recorded, lost, sum_generated = 0;
+	char key[16];
+	int cpu, cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+
+	touch_new_pages(32);
+	for (cpu = 0; cpu < cpus; cpu++) {
+		snprintf(key, sizeof(key), "cpu%d", cpu);
+		generated = gg_stat(key, "generated");
+		recorded = gg_stat(key, "recorded");
+		lost = gg_stat(key, "lost");
+		ASSERT_GE(generated, 0) TH_LOG("no %s line in stats", key);
+		EXPECT_EQ(generated, recorded + lost) TH_LOG("%s", key);
+		sum_generated += generated;
+	}
+	EXPECT_EQ(sum_generated, gg_stat("total", "generated"));
+	EXPECT_GE(gg_stat("events", "fault"), 32);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which tasks gogrowth traces: every thread of the target, no other
+ * process, a new target as soon as the pid file says so, and never a
+ * process that merely reuses an exited target's pid.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "gg_test.h"
+
+#define THREADS 4
+#define PAGES 16
+#define LEN (PAGES * GG_PAGE_SIZE)
+
+static char *map_and_touch(void)
+{
+	char *p = mmap(NULL, LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t off;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, LEN, MADV_NOHUGEPAGE);
+	for (off = 0; off < LEN; off += GG_PAGE_SIZE)
+		p[off] = 1;
+	return p;
+}
+
+/* Events on lines of process @pid; of those, faults in [p, p + LEN) by @tid. */
+static size_t count_lines(const struct gg_events *ev, pid_t pid, pid_t tid,
+			  const char *p, size_t *faults_in_region)
+{
+	size_t k, n = 0;
+
+	*faults_in_region = 0;
+	for (k = 0; k < ev->count; k++) {
+		int64_t lp, lt, addr;
+
+		if (!gg_line_num(ev->line[k], "pid", &lp) || lp != pid)
+			continue;
+		n++;
+		if (p && gg_line_is(ev->line[k], "fault") && gg_line_num(ev->line[k], "tid", &lt) &&
+		    (tid == 0 || lt == tid) && gg_line_num(ev->line[k], "addr", &addr) &&
+		    (uintptr_t)addr >= (uintptr_t)p && (uintptr_t)addr < (uintptr_t)p + LEN)
+			(*faults_in_region)++;
+	}
+	return n;
+}
+
+/* A child that does the same work as the target each time it is told to. */
+struct worker {
+	pid_t pid;
+	int cmd, reply;
+};
+
+static int worker_start(struct worker *w)
+{
+	int to_child[2], from_child[2];
+
+	if (pipe(to_child) || pipe(from_child))
+		return -1;
+	w->pid = fork();
+	if (w->pid < 0)
+		return -1;
+	if (w->pid == 0) {
+		char c;
+
+		close(to_child[1]);
+		close(from_child[0]);
+		while (read(to_child[0], &c, 1) == 1) {
+			char *p = map_and_touch();
+
+			if (write(from_child[1], &p, sizeof(p)) != sizeof(p))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(to_child[0]);
+	close(from_child[1]);
+	w->cmd = to_child[1];
+	w->reply = from_child[0];
+	return 0;
+}
+
+static char *worker_work(struct worker *w)
+{
+	char *p = NULL;
+
+	if (write(w->cmd, "w", 1) != 1 || read(w->reply, &p, sizeof(p)) != sizeof(p))
+		return NULL;
+	return p;
+}
+
+static int worker_stop(struct worker *w)
+{
+	int status = -1;
+
+	close(w->cmd);
+	close(w->reply);
+	waitpid(w->pid, &status, 0);
+	return status;
+}
+
+FIXTURE(target)
+{
+	struct gg_events ev;
+};
+
+FIXTURE_SETUP(target)
+{
+	memset(&self->ev, 0, sizeof(self->ev));
+	if (gg_is_loaded())
+		ASSERT_EQ(0, gg_unload());
+	ASSERT_EQ(0, gg_load(""));
+}
+
+FIXTURE_TEARDOWN(target)
+{
+	gg_events_free(&self->ev);
+	gg_unload();
+}
+
+struct thread_work {
+	pid_t tid;
+	char *p;
+};
+
+static void *thread_main(void *arg)
+{
+	struct thread_work *tw = arg;
+
+	tw->tid = (pid_t)syscall(SYS_gettid);
+	tw->p = map_and_touch();
+	return NULL;
+}
+
+TEST_F(target, all_threads_are_traced)
+{
+	struct thread_work tw[THREADS];
+	pthread_t th[THREADS];
+	size_t faults;
+	int i;
+
+	ASSERT_EQ(0, gg_set_target(getpid()));
+	for (i = 0; i < THREADS; i++)
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, thread_main, &tw[i]));
+	for (i = 0; i < THREADS; i++)
+		ASSERT_EQ(0, pthread_join(th[i], NULL));
+	ASSERT_TRUE(gg_events_read(&self->ev));
+	for (i = 0; i < THREADS; i++) {
+		ASSERT_NE(NULL, tw[i].p);
+		count_lines(&self->ev, getpid(), tw[i].tid, tw[i].p, &faults);
+		EXPECT_EQ(PAGES, faults) TH_LOG("thread %d (tid %d)", i, tw[i].tid);
+		munmap(tw[i].p, LEN);
+	}
+}
+
+TEST_F(target, other_process_adds_nothing)
+{
+	struct worker w;
+	size_t faults, lines;
+	char *theirs, *mine;
+
+	ASSERT_EQ(0, worker_start(&w));
+	ASSERT_EQ(0, gg_set_target(getpid()));
+	mine = map_and_touch();
+	theirs = worker_work(&w);
+	ASSERT_NE(NULL, theirs);
+	ASSERT_NE(NULL, mine);
+	ASSERT_TRUE(gg_events_read(&self->ev));
+	lines = count_lines(&self->ev, w.pid, 0, theirs, &faults);
+	EXPECT_EQ(0, lines);
+	count_lines(&self->ev, getpid(), 0, mine, &faults);
+	EXPECT_EQ(PAGES, faults);
+	EXPECT_EQ(0, worker_stop(&w));
+}
+
+TEST_F(target, retarget_switches_cleanly)
+{
+	struct worker w;
+	size_t faults, lines;
+	char *round1, *round2, *mine, *pid_text;
+
+	ASSERT_EQ(0, worker_start(&w));
+	ASSERT_EQ(0, gg_set_target(w.pid));
+	pid_text = gg_read_file("pid", NULL);
+	ASSERT_NE(NULL, pid_text);
+	EXPECT_EQ(w.pid, atoi(pid_text));
+	free(pid_text);
+
+	mine = map_and_touch();		/* not the target now */
+	round1 = worker_work(&w);	/* the target */
+	ASSERT_EQ(0, gg_set_target(getpid()));
+	round2 = worker_work(&w);	/* no longer the target */
+	ASSERT_NE(NULL, round1);
+	ASSERT_NE(NULL, round2);
+	ASSERT_NE(NULL, mine);
+
+	ASSERT_TRUE(gg_events_read(&self->ev));
+	count_lines(&self->ev, w.pid, 0, round1, &faults);
+	EXPECT_EQ(PAGES, faults);
+	count_lines(&self->ev, w.pid, 0, round2, &faults);
+	EXPECT_EQ(0, faults);
+	count_lines(&self->ev, getpid(), 0, mine, &faults);
+	EXPECT_EQ(0, faults);
+	lines = count_lines(&self->ev, w.pid, 0, NULL, &faults);
+	EXPECT_GT(lines, PAGES);
+	EXPECT_EQ(0, worker_stop(&w));
+}
+
+/* Makes the next fork get pid @want; returns the child's pid. */
+static pid_t fork_with_pid(pid_t want, int *go_fd)
+{
+	int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY);
+	int go[2];
+	char buf[32];
+	pid_t child;
+
+	if (fd < 0 || pipe(go))
+		return -1;
+	snprintf(buf, sizeof(buf), "%d", want - 1);
+	if (write(fd, buf, strlen(buf)) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	child = fork();
+	if (child == 0) {
+		char c;
+
+		close(go[1]);
+		if (read(go[0], &c, 1) == 1)
+			map_and_touch();
+		_exit(0);
+	}
+	close(go[0]);
+	*go_fd = go[1];
+	return child;
+}
+
+/* Line of the exit event that ended process @pid; -1 if none. */
+static long group_exit_line(const struct gg_events *ev, pid_t pid)
+{
+	long i = -1;
+
+	while ((i = gg_events_find(ev, i, "exit")) >= 0) {
+		int64_t p, dead;
+
+		if (gg_line_num(ev->line[i], "pid", &p) && p == pid &&
+		    gg_line_num(ev->line[i], "group_dead", &dead) && dead == 1)
+			return i;
+	}
+	return -1;
+}
+
+TEST_F(target, exit_stops_tracing_and_reused_pid_is_not_traced)
+{
+	struct worker w;
+	size_t faults;
+	int go, status;
+	char *pid_text;
+	long exit_line, i;
+	pid_t again;
+
+	ASSERT_EQ(0, worker_start(&w));
+	ASSERT_EQ(0, gg_set_target(w.pid));
+	ASSERT_NE(NULL, worker_work(&w));
+	ASSERT_EQ(0, worker_stop(&w));
+
+	ASSERT_TRUE(gg_events_read(&self->ev));
+	EXPECT_GE(group_exit_line(&self->ev, w.pid), 0)
+		TH_LOG("no exit event with group_dead=1 for %d", w.pid);
+	gg_events_free(&self->ev);
+	pid_text = gg_read_file("pid", NULL);
+	ASSERT_NE(NULL, pid_text);
+	EXPECT_EQ(0, atoi(pid_text));
+	free(pid_text);
+
+	/* A new process with the old target's pid number does the same work. */
+	again = fork_with_pid(w.pid, &go);
+	ASSERT_GT(again, 0);
+	if (again != w.pid) {
+		close(go);
+		waitpid(again, &status, 0);
+		SKIP(return, "could not reuse pid %d (got %d)", w.pid, again);
+	}
+	ASSERT_EQ(1, write(go, "g", 1));
+	close(go);
+	ASSERT_EQ(again, waitpid(again, &status, 0));
+
+	ASSERT_TRUE(gg_events_read(&self->ev));
+	exit_line = group_exit_line(&self->ev, w.pid);
+	ASSERT_GE(exit_line, 0);
+	EXPECT_GT(count_lines(&self->ev, w.pid, 0, NULL, &faults), PAGES);
+	for (i = exit_line + 1; i < (long)self->ev.count; i++) {
+		int64_t p;
+
+		if (gg_line_num(self->ev.line[i], "pid", &p))
+			EXPECT_NE(w.pid, p) TH_LOG("after the exit: %s", self->ev.line[i]);
+	}
+}
+
+TEST_F(target, kernel_thread_is_refused)
+{
+	char *pid_text;
+
+	/* pid 2 is kthreadd: no user address space to trace */
+	EXPECT_EQ(-EPERM, gg_set_target(2));
+	pid_text = gg_read_file("pid", NULL);
+	ASSERT_NE(NULL, pid_text);
+	EXPECT_EQ(0, atoi(pid_text));
+	free(pid_text);
+}
+
+TEST_HARNESS_MAIN
