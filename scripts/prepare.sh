@@ -48,6 +48,7 @@ cp "$top/module/gogrowth.ko" "$stage/opt/gogrowth/"
 if [ -x "$top/userspace/gogrowth" ]; then
 	cp "$top/userspace/gogrowth" "$stage/opt/gogrowth/"
 fi
+"$here/build-go.sh" "$stage/opt/gogrowth" >/dev/null
 if [ -n "$job_script" ]; then
 	cp "$job_script" "$stage/opt/gogrowth/job.sh"
 fi
