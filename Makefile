@@ -53,7 +53,7 @@ check-all:
 	$(TOP)/scripts/check-all.sh
 
 demo:
-	@echo "gogrowth: 'make demo' is not yet written: it lands with the userspace tool (see README)"
+	$(TOP)/scripts/demo.sh $(KVER)
 
 bench:
 	@echo "gogrowth: 'make bench' is not yet written (see README)"
