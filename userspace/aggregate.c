@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-step, per-mapping aggregation. The hot path is a fault: one cached segment lookup, one
+ * page-set probe and a few increments, no allocation except when a table has to grow.
+ */
+#include "aggregate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct gg_segment {
+	uint64_t start, end; /* [start, end) */
+	uint32_t mapping;
+};
+
+struct gg_page_slot {
+	uint64_t page;
+	uint32_t row; /* index into current[] */
+	uint32_t generation; /* 0 = never used */
+};
+
+static const char start_step_name[] = "(start)";
+
+/* Grow *array so it holds at least `needed` elements of `size` bytes; doubles. */
+static int reserve(void **array, size_t *capacity, size_t needed, size_t size)
+{
+	if (needed <= *capacity)
+		return 0;
+	size_t new_capacity = *capacity ? *capacity : 16;
+	while (new_capacity < needed) {
+		if (new_capacity > SIZE_MAX / 2 / size)
+			return -1;
+		new_capacity *= 2;
+	}
+	void *grown = realloc(*array, new_capacity * size);
+	if (!grown)
+		return -1;
+	*array = grown;
+	*capacity = new_capacity;
+	return 0;
+}
+
+#define RESERVE(array, capacity, needed) \
+	reserve((void **)&(array), &(capacity), (needed), sizeof(*(array)))
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= UINT64_C(0xff51afd7ed558ccd);
+	x ^= x >> 33;
+	return x;
+}
+
+/* ---- steps ---- */
+
+static int begin_step(struct gg_aggregate *aggregate, const char *name, size_t name_length)
+{
+	if (RESERVE(aggregate->steps, aggregate->step_capacity, aggregate->step_count + 1) ||
+	    RESERVE(aggregate->names, aggregate->names_capacity,
+		    aggregate->names_length + name_length + 1))
+		return -1;
+	struct gg_step *step = &aggregate->steps[aggregate->step_count++];
+	step->name_offset = aggregate->names_length;
+	step->name_length = name_length;
+	step->events = 0;
+	step->lost = 0;
+	memcpy(aggregate->names + aggregate->names_length, name, name_length);
+	aggregate->names_length += name_length;
+	aggregate->names[aggregate->names_length++] = '\0';
+
+	/* a new generation empties the page set without touching its memory */
+	aggregate->page_count = 0;
+	if (++aggregate->page_generation == 0) {
+		if (aggregate->pages)
+			memset(aggregate->pages, 0,
+			       aggregate->page_capacity * sizeof(*aggregate->pages));
+		aggregate->page_generation = 1;
+	}
+	return 0;
+}
+
+const char *gg_step_name(const struct gg_aggregate *aggregate, const struct gg_step *step,
+			 size_t *length)
+{
+	*length = step->name_length;
+	return aggregate->names + step->name_offset;
+}
+
+static int ensure_current_capacity(struct gg_aggregate *aggregate, size_t needed)
+{
+	size_t old_capacity = aggregate->current_capacity;
+	if (needed <= old_capacity)
+		return 0;
+	size_t new_capacity = old_capacity ? old_capacity : 16;
+	while (new_capacity < needed)
+		new_capacity *= 2;
+	struct gg_counts *counts = realloc(aggregate->current, new_capacity * sizeof(*counts));
+	if (!counts)
+		return -1;
+	aggregate->current = counts;
+	uint8_t *touched_flags = realloc(aggregate->current_touched, new_capacity);
+	if (!touched_flags)
+		return -1;
+	aggregate->current_touched = touched_flags;
+	uint32_t *touched = realloc(aggregate->touched, new_capacity * sizeof(*touched));
+	if (!touched)
+		return -1;
+	aggregate->touched = touched;
+	memset(counts + old_capacity, 0, (new_capacity - old_capacity) * sizeof(*counts));
+	memset(touched_flags + old_capacity, 0, new_capacity - old_capacity);
+	aggregate->current_capacity = new_capacity;
+	return 0;
+}
+
+/* The counters of row `index` (0 = other) of the current step, marking it as used. */
+static struct gg_counts *touch(struct gg_aggregate *aggregate, uint32_t index)
+{
+	if (!aggregate->current_touched[index]) {
+		aggregate->current_touched[index] = 1;
+		aggregate->touched[aggregate->touched_count++] = index;
+	}
+	return &aggregate->current[index];
+}
+
+static const struct gg_aggregate *sort_context; /* qsort has no context argument in C11 */
+
+static int compare_rows_by_address(const void *a, const void *b)
+{
+	uint32_t left = *(const uint32_t *)a, right = *(const uint32_t *)b;
+	/* "(other)" (index 0) sorts last */
+	if (left == 0 || right == 0)
+		return (left == 0) - (right == 0);
+	const struct gg_mapping *l = &sort_context->mappings[left - 1];
+	const struct gg_mapping *r = &sort_context->mappings[right - 1];
+	if (l->start != r->start)
+		return l->start < r->start ? -1 : 1;
+	if (l->len != r->len)
+		return l->len < r->len ? -1 : 1;
+	return 0;
+}
+
+/* Move the current step's counters into rows. Drops an empty "(start)" step. */
+static int end_step(struct gg_aggregate *aggregate)
+{
+	size_t step_index = aggregate->step_count - 1;
+	struct gg_step *step = &aggregate->steps[step_index];
+
+	if (step_index == 0 && step->events == 0) {
+		aggregate->step_count = 0; /* nothing happened before the first marker */
+		aggregate->names_length = 0;
+		return 0;
+	}
+	touch(aggregate, 0); /* every step has its "(other)" row */
+	if (RESERVE(aggregate->rows, aggregate->row_capacity,
+		    aggregate->row_count + aggregate->touched_count))
+		return -1;
+	sort_context = aggregate;
+	qsort(aggregate->touched, aggregate->touched_count, sizeof(*aggregate->touched),
+	      compare_rows_by_address);
+	for (size_t i = 0; i < aggregate->touched_count; i++) {
+		uint32_t index = aggregate->touched[i];
+		struct gg_row *row = &aggregate->rows[aggregate->row_count++];
+		row->step = (uint32_t)step_index;
+		row->mapping = index == 0 ? GG_NO_MAPPING : index - 1;
+		row->counts = aggregate->current[index];
+		memset(&aggregate->current[index], 0, sizeof(aggregate->current[index]));
+		aggregate->current_touched[index] = 0;
+	}
+	aggregate->touched_count = 0;
+	return 0;
+}
+
+/* ---- mappings and the address map ---- */
+
+static size_t mapping_slot(const struct gg_aggregate *aggregate, uint64_t start, uint64_t len)
+{
+	size_t mask = aggregate->mapping_index_capacity - 1;
+	size_t slot = (size_t)mix64(start ^ mix64(len)) & mask;
+	for (;; slot = (slot + 1) & mask) {
+		uint32_t entry = aggregate->mapping_index[slot];
+		if (!entry)
+			return slot;
+		const struct gg_mapping *m = &aggregate->mappings[entry - 1];
+		if (m->start == start && m->len == len)
+			return slot;
+	}
+}
+
+static int grow_mapping_index(struct gg_aggregate *aggregate)
+{
+	size_t old_capacity = aggregate->mapping_index_capacity;
+	uint32_t *old_index = aggregate->mapping_index;
+	size_t new_capacity = old_capacity ? old_capacity * 2 : 64;
+	uint32_t *new_index = calloc(new_capacity, sizeof(*new_index));
+	if (!new_index)
+		return -1;
+	aggregate->mapping_index = new_index;
+	aggregate->mapping_index_capacity = new_capacity;
+	for (size_t i = 0; i < old_capacity; i++) {
+		if (!old_index[i])
+			continue;
+		const struct gg_mapping *m = &aggregate->mappings[old_index[i] - 1];
+		aggregate->mapping_index[mapping_slot(aggregate, m->start, m->len)] = old_index[i];
+	}
+	free(old_index);
+	return 0;
+}
+
+static void copy_mapping_name(struct gg_mapping *mapping, const struct gg_event *event)
+{
+	if (event->mmap.anon) {
+		memcpy(mapping->name, "anon", sizeof("anon"));
+		return;
+	}
+	size_t length = event->mmap.file.len;
+	if (length >= GG_MAPPING_NAME_SIZE) {
+		length = GG_MAPPING_NAME_SIZE - 4;
+		memcpy(mapping->name + length, "...", 4);
+	} else {
+		mapping->name[length] = '\0';
+	}
+	memcpy(mapping->name, event->mmap.file.ptr, length);
+	if (length == 0 && event->mmap.file.len == 0)
+		memcpy(mapping->name, "(empty)", sizeof("(empty)"));
+}
+
+/* Index of the mapping (start, len), created if new; UINT32_MAX when out of memory. */
+static uint32_t find_or_add_mapping(struct gg_aggregate *aggregate, const struct gg_event *event)
+{
+	uint64_t start = event->mmap.ret.value, len = event->mmap.len;
+
+	if ((aggregate->mapping_count + 1) * 2 > aggregate->mapping_index_capacity &&
+	    grow_mapping_index(aggregate))
+		return UINT32_MAX;
+	size_t slot = mapping_slot(aggregate, start, len);
+	if (aggregate->mapping_index[slot])
+		return aggregate->mapping_index[slot] - 1;
+
+	if (aggregate->mapping_count >= UINT32_MAX - 2 ||
+	    RESERVE(aggregate->mappings, aggregate->mapping_capacity,
+		    aggregate->mapping_count + 1) ||
+	    ensure_current_capacity(aggregate, aggregate->mapping_count + 2))
+		return UINT32_MAX;
+	uint32_t index = (uint32_t)aggregate->mapping_count++;
+	struct gg_mapping *mapping = &aggregate->mappings[index];
+	uint64_t page_mask = (UINT64_C(1) << GG_PAGE_SHIFT) - 1;
+	uint64_t rounded_len = len > UINT64_MAX - page_mask ? UINT64_MAX : (len + page_mask) & ~page_mask;
+	mapping->start = start;
+	mapping->len = len;
+	mapping->end = rounded_len > UINT64_MAX - start ? UINT64_MAX : start + rounded_len;
+	mapping->prot = event->mmap.prot;
+	mapping->anon = event->mmap.anon;
+	copy_mapping_name(mapping, event);
+	aggregate->mapping_index[slot] = index + 1;
+	return index;
+}
+
+/* Make [start, end) point at `mapping`, on top of whatever covered it. */
+static int overlay_segment(struct gg_aggregate *aggregate, uint64_t start, uint64_t end,
+			   uint32_t mapping)
+{
+	/* the two arrays grow in step: both start from the same capacity and need */
+	size_t needed = aggregate->segment_count + 2;
+	size_t segments_capacity = aggregate->segment_capacity;
+	size_t scratch_capacity = aggregate->segment_capacity;
+	if (RESERVE(aggregate->segments, segments_capacity, needed) ||
+	    RESERVE(aggregate->segments_scratch, scratch_capacity, needed))
+		return -1;
+	aggregate->segment_capacity =
+		segments_capacity < scratch_capacity ? segments_capacity : scratch_capacity;
+
+	const struct gg_segment *old = aggregate->segments;
+	struct gg_segment *out = aggregate->segments_scratch;
+	size_t count = 0;
+	bool inserted = false;
+	for (size_t i = 0; i < aggregate->segment_count; i++) {
+		struct gg_segment s = old[i];
+		if (s.end <= start || s.start >= end) {
+			if (!inserted && s.start >= end) {
+				out[count++] = (struct gg_segment){ start, end, mapping };
+				inserted = true;
+			}
+			out[count++] = s;
+			continue;
+		}
+		if (s.start < start)
+			out[count++] = (struct gg_segment){ s.start, start, s.mapping };
+		if (s.end > end) {
+			if (!inserted) {
+				out[count++] = (struct gg_segment){ start, end, mapping };
+				inserted = true;
+			}
+			out[count++] = (struct gg_segment){ end, s.end, s.mapping };
+		}
+	}
+	if (!inserted)
+		out[count++] = (struct gg_segment){ start, end, mapping };
+
+	aggregate->segments_scratch = aggregate->segments;
+	aggregate->segments = out;
+	aggregate->segment_count = count;
+	aggregate->last_segment = 0;
+	return 0;
+}
+
+/* Row index in current[] for `address`: mapping + 1, or 0 for "(other)". */
+static uint32_t row_for_address(struct gg_aggregate *aggregate, uint64_t address)
+{
+	const struct gg_segment *segments = aggregate->segments;
+	size_t count = aggregate->segment_count;
+	if (count == 0)
+		return 0;
+
+	const struct gg_segment *cached = &segments[aggregate->last_segment];
+	if (address >= cached->start && address < cached->end)
+		return cached->mapping + 1;
+
+	/* the last segment starting at or below address */
+	size_t low = 0, high = count;
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+		if (segments[middle].start <= address)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	if (low == 0 || address >= segments[low - 1].end)
+		return 0;
+	aggregate->last_segment = low - 1;
+	return segments[low - 1].mapping + 1;
+}
+
+/* ---- distinct pages ---- */
+
+static size_t page_slot(const struct gg_aggregate *aggregate, uint64_t page, uint32_t row)
+{
+	size_t mask = aggregate->page_capacity - 1;
+	return (size_t)mix64(page * UINT64_C(0x9e3779b97f4a7c15) ^ row) & mask;
+}
+
+static int grow_page_set(struct gg_aggregate *aggregate)
+{
+	struct gg_page_slot *old_slots = aggregate->pages;
+	size_t old_capacity = aggregate->page_capacity;
+	size_t new_capacity = old_capacity ? old_capacity * 2 : 1024;
+	struct gg_page_slot *new_slots = calloc(new_capacity, sizeof(*new_slots));
+	if (!new_slots)
+		return -1;
+	aggregate->pages = new_slots;
+	aggregate->page_capacity = new_capacity;
+	size_t mask = new_capacity - 1;
+	for (size_t i = 0; i < old_capacity; i++) {
+		const struct gg_page_slot *s = &old_slots[i];
+		if (s->generation != aggregate->page_generation)
+			continue;
+		size_t slot = page_slot(aggregate, s->page, s->row);
+		while (new_slots[slot].generation == aggregate->page_generation)
+			slot = (slot + 1) & mask;
+		new_slots[slot] = *s;
+	}
+	free(old_slots);
+	return 0;
+}
+
+/* 1 if (row, page) is new in this step, 0 if seen before, -1 when out of memory. */
+static int add_page(struct gg_aggregate *aggregate, uint64_t page, uint32_t row)
+{
+	if ((aggregate->page_count + 1) * 2 > aggregate->page_capacity &&
+	    grow_page_set(aggregate))
+		return -1;
+	size_t mask = aggregate->page_capacity - 1;
+	uint32_t generation = aggregate->page_generation;
+	struct gg_page_slot *slots = aggregate->pages;
+	for (size_t slot = page_slot(aggregate, page, row);; slot = (slot + 1) & mask) {
+		struct gg_page_slot *s = &slots[slot];
+		if (s->generation != generation) {
+			*s = (struct gg_page_slot){ page, row, generation };
+			aggregate->page_count++;
+			return 1;
+		}
+		if (s->page == page && s->row == row)
+			return 0;
+	}
+}
+
+/* ---- events ---- */
+
+int gg_aggregate_init(struct gg_aggregate *aggregate)
+{
+	memset(aggregate, 0, sizeof(*aggregate));
+	if (ensure_current_capacity(aggregate, 1) ||
+	    begin_step(aggregate, start_step_name, sizeof(start_step_name) - 1)) {
+		gg_aggregate_free(aggregate);
+		return -1;
+	}
+	return 0;
+}
+
+static int add_fault(struct gg_aggregate *aggregate, const struct gg_fault *fault)
+{
+	uint32_t row = row_for_address(aggregate, fault->addr);
+	int added = add_page(aggregate, fault->addr >> GG_PAGE_SHIFT, row);
+	if (added < 0)
+		return -1;
+	struct gg_counts *counts = touch(aggregate, row);
+	counts->faults++;
+	counts->faults_by_trans[fault->trans]++;
+	counts->faults_by_level[fault->level]++;
+	counts->pages_faulted += (uint64_t)added;
+	return 0;
+}
+
+static int add_mmap(struct gg_aggregate *aggregate, const struct gg_event *event)
+{
+	if (event->mmap.ret.failed) {
+		touch(aggregate, 0)->mmap_failed++;
+		return 0;
+	}
+	uint32_t mapping = find_or_add_mapping(aggregate, event);
+	if (mapping == UINT32_MAX)
+		return -1;
+	struct gg_counts *counts = touch(aggregate, mapping + 1);
+	counts->mmaps++;
+	counts->mmap_bytes += event->mmap.len;
+	const struct gg_mapping *m = &aggregate->mappings[mapping];
+	if (m->end > m->start)
+		return overlay_segment(aggregate, m->start, m->end, mapping);
+	return 0;
+}
+
+int gg_aggregate_event(struct gg_aggregate *aggregate, const struct gg_event *event)
+{
+	if (event->type == GG_EV_MARKER) {
+		if (end_step(aggregate) ||
+		    begin_step(aggregate, event->marker.text.ptr, event->marker.text.len))
+			return -1;
+	}
+	aggregate->event_count++;
+	aggregate->steps[aggregate->step_count - 1].events++;
+
+	switch (event->type) {
+	case GG_EV_FAULT:
+		return add_fault(aggregate, &event->fault);
+	case GG_EV_MMAP:
+		return add_mmap(aggregate, event);
+	case GG_EV_TLB_FLUSH: {
+		uint32_t row = event->tlb_flush.whole_mm
+				       ? 0
+				       : row_for_address(aggregate, event->tlb_flush.start);
+		struct gg_counts *counts = touch(aggregate, row);
+		counts->tlb_flushes++;
+		if (event->tlb_flush.whole_mm)
+			counts->tlb_whole_mm++;
+		else
+			counts->tlb_pages += event->tlb_flush.pages;
+		return 0;
+	}
+	case GG_EV_LOST:
+		touch(aggregate, 0)->lost += event->lost.count;
+		aggregate->steps[aggregate->step_count - 1].lost += event->lost.count;
+		aggregate->lost_total += event->lost.count;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int gg_aggregate_finish(struct gg_aggregate *aggregate)
+{
+	if (aggregate->finished)
+		return 0;
+	aggregate->finished = true;
+	return end_step(aggregate);
+}
+
+void gg_aggregate_free(struct gg_aggregate *aggregate)
+{
+	free(aggregate->steps);
+	free(aggregate->rows);
+	free(aggregate->mappings);
+	free(aggregate->names);
+	free(aggregate->current);
+	free(aggregate->current_touched);
+	free(aggregate->touched);
+	free(aggregate->segments);
+	free(aggregate->segments_scratch);
+	free(aggregate->mapping_index);
+	free(aggregate->pages);
+	memset(aggregate, 0, sizeof(*aggregate));
+}

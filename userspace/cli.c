@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Subcommand dispatch. To add a command, add a row to `commands`. */
+#include "cli.h"
+
+#include "report.h"
+
+#include <string.h>
+
+struct command {
+	const char *name;
+	const char *synopsis;
+	int (*run)(int argc, char **argv, FILE *out, FILE *err); /* argv[0] is the command name */
+};
+
+static const struct command commands[] = {
+	{ "report", "report [--csv] [FILE]   summarise an event stream per step and mapping",
+	  gg_report_command },
+};
+
+#define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *out)
+{
+	fputs("usage: gogrowth <command> [arguments]\n"
+	      "       gogrowth --help\n"
+	      "commands:\n",
+	      out);
+	for (size_t i = 0; i < COMMAND_COUNT; i++)
+		fprintf(out, "  %s\n", commands[i].synopsis);
+	fputs("Run 'gogrowth <command> --help' for a command's options.\n", out);
+}
+
+int gogrowth_main(int argc, char **argv, FILE *out, FILE *err)
+{
+	if (argc < 2) {
+		usage(err);
+		return 2;
+	}
+	const char *name = argv[1];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+		usage(out);
+		return 0;
+	}
+	for (size_t i = 0; i < COMMAND_COUNT; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1, out, err);
+	fprintf(err, "gogrowth: unknown command '%s'\n", name);
+	usage(err);
+	return 2;
+}

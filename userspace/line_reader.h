@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Buffered line reader over a file descriptor: hands out each line in place (no copy, no
+ * per-line allocation), without its '\n'. A last line without '\n' is still a line.
+ */
+#ifndef GOGROWTH_LINE_READER_H
+#define GOGROWTH_LINE_READER_H
+
+#include <stddef.h>
+
+/* Longest line accepted; event lines are well under 2 KiB (marker text <= 256 bytes). */
+#define GG_MAX_LINE_LENGTH (64 * 1024)
+
+struct gg_line_reader {
+	int fd;
+	char *buffer;
+	size_t capacity;
+	size_t start;       /* first byte not yet handed out */
+	size_t filled;      /* bytes of valid data in buffer */
+	int at_eof;
+	unsigned long line_number; /* of the line last returned, from 1 */
+};
+
+/* 0 on success, -1 (errno set) if the buffer cannot be allocated. */
+int gg_line_reader_init(struct gg_line_reader *reader, int fd);
+void gg_line_reader_free(struct gg_line_reader *reader);
+
+/*
+ * 1: *line and *length hold the next line (valid until the next call); 0: end of input;
+ * -1: read error (errno set); -2: a line longer than GG_MAX_LINE_LENGTH.
+ */
+int gg_line_reader_next(struct gg_line_reader *reader, const char **line, size_t *length);
+
+#endif /* GOGROWTH_LINE_READER_H */

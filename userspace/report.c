@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `gogrowth report`: event stream in, per-step per-mapping summary out. */
+#include "report.h"
+
+#include "event.h"
+#include "line_reader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- reading ---- */
+
+int gg_report_read(int fd, const char *name, struct gg_aggregate *aggregate, FILE *err)
+{
+	struct gg_line_reader reader;
+	struct gg_event event;
+	struct gg_parse_error parse_error;
+	int status = 0;
+
+	if (gg_line_reader_init(&reader, fd)) {
+		fprintf(err, "gogrowth: out of memory\n");
+		return 1;
+	}
+	for (;;) {
+		const char *line;
+		size_t length;
+		int got = gg_line_reader_next(&reader, &line, &length);
+		if (got == 0)
+			break;
+		if (got == -1) {
+			fprintf(err, "gogrowth: %s: read error: %s\n", name, strerror(errno));
+			status = 1;
+			break;
+		}
+		if (got == -2) {
+			fprintf(err, "gogrowth: %s:%lu: line longer than %d bytes\n", name,
+				reader.line_number, GG_MAX_LINE_LENGTH);
+			status = 1;
+			break;
+		}
+		if (length == 0)
+			continue; /* blank lines carry nothing; tolerate them */
+		if (gg_parse_line(line, length, &event, &parse_error)) {
+			fprintf(err, "gogrowth: %s:%lu: %s\n", name, reader.line_number,
+				parse_error.message);
+			status = 1;
+			break;
+		}
+		if (gg_aggregate_event(aggregate, &event)) {
+			fprintf(err, "gogrowth: out of memory\n");
+			status = 1;
+			break;
+		}
+	}
+	gg_line_reader_free(&reader);
+	if (status == 0 && gg_aggregate_finish(aggregate)) {
+		fprintf(err, "gogrowth: out of memory\n");
+		status = 1;
+	}
+	return status;
+}
+
+/* ---- columns ---- */
+
+enum column_align { ALIGN_LEFT, ALIGN_RIGHT };
+
+struct column {
+	const char *human_header; /* ABI spellings where there is one */
+	const char *csv_header;   /* identifiers a script can use */
+	size_t counts_offset;     /* into struct gg_counts; SIZE_MAX for a text column */
+};
+
+#define COUNT_COLUMN(human, csv, member) { human, csv, offsetof(struct gg_counts, member) }
+#define TEXT_COLUMN(human, csv) { human, csv, SIZE_MAX }
+
+enum { COLUMN_MAPPING, COLUMN_NAME, COLUMN_PROT, FIRST_COUNT_COLUMN };
+
+static const struct column columns[] = {
+	TEXT_COLUMN("mapping", "mapping"),
+	TEXT_COLUMN("name", "name"),
+	TEXT_COLUMN("prot", "prot"),
+	COUNT_COLUMN("mmaps", "mmaps", mmaps),
+	COUNT_COLUMN("mmap_bytes", "mmap_bytes", mmap_bytes),
+	COUNT_COLUMN("mmap_failed", "mmap_failed", mmap_failed),
+	COUNT_COLUMN("faults", "faults", faults),
+	COUNT_COLUMN("none->present", "trans_none_present", faults_by_trans[GG_TRANS_NONE_TO_PRESENT]),
+	COUNT_COLUMN("ro->rw-cow", "trans_ro_rw_cow", faults_by_trans[GG_TRANS_RO_TO_RW_COW]),
+	COUNT_COLUMN("ro->rw", "trans_ro_rw", faults_by_trans[GG_TRANS_RO_TO_RW]),
+	COUNT_COLUMN("present->present", "trans_present_present",
+		     faults_by_trans[GG_TRANS_PRESENT_TO_PRESENT]),
+	COUNT_COLUMN("present->none", "trans_present_none", faults_by_trans[GG_TRANS_PRESENT_TO_NONE]),
+	COUNT_COLUMN("none->none", "trans_none_none", faults_by_trans[GG_TRANS_NONE_TO_NONE]),
+	COUNT_COLUMN("present->present-newpfn", "trans_present_present_newpfn",
+		     faults_by_trans[GG_TRANS_PRESENT_TO_PRESENT_NEWPFN]),
+	COUNT_COLUMN("pte", "level_pte", faults_by_level[GG_LEVEL_PTE]),
+	COUNT_COLUMN("pmd", "level_pmd", faults_by_level[GG_LEVEL_PMD]),
+	COUNT_COLUMN("pud", "level_pud", faults_by_level[GG_LEVEL_PUD]),
+	COUNT_COLUMN("level_none", "level_none", faults_by_level[GG_LEVEL_NONE]),
+	COUNT_COLUMN("pages", "pages_faulted", pages_faulted),
+	COUNT_COLUMN("tlb_flushes", "tlb_flushes", tlb_flushes),
+	COUNT_COLUMN("tlb_pages", "tlb_pages", tlb_pages),
+	COUNT_COLUMN("tlb_whole_mm", "tlb_whole_mm", tlb_whole_mm),
+	COUNT_COLUMN("lost", "lost", lost),
+};
+
+#define COLUMN_COUNT (sizeof(columns) / sizeof(columns[0]))
+
+static uint64_t count_value(const struct gg_counts *counts, const struct column *column)
+{
+	uint64_t value;
+	memcpy(&value, (const char *)counts + column->counts_offset, sizeof(value));
+	return value;
+}
+
+static void format_prot(char out[4], uint64_t prot)
+{
+	/* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
+	out[0] = prot & 1 ? 'r' : '-';
+	out[1] = prot & 2 ? 'w' : '-';
+	out[2] = prot & 4 ? 'x' : '-';
+	out[3] = '\0';
+}
+
+/* Text of cell (row, column) into buffer; returns its length. */
+static size_t format_cell(const struct gg_aggregate *aggregate, const struct gg_row *row,
+			  size_t column, char *buffer, size_t size)
+{
+	const struct gg_mapping *mapping =
+		row->mapping == GG_NO_MAPPING ? NULL : &aggregate->mappings[row->mapping];
+	int length;
+
+	switch (column) {
+	case COLUMN_MAPPING:
+		if (!mapping)
+			length = snprintf(buffer, size, "(other)");
+		else
+			length = snprintf(buffer, size, "0x%" PRIx64 "-0x%" PRIx64, mapping->start,
+					  mapping->end);
+		break;
+	case COLUMN_NAME:
+		length = snprintf(buffer, size, "%s", mapping ? mapping->name : "-");
+		break;
+	case COLUMN_PROT:
+		if (mapping) {
+			format_prot(buffer, mapping->prot);
+			length = 3;
+		} else {
+			length = snprintf(buffer, size, "-");
+		}
+		break;
+	default:
+		length = snprintf(buffer, size, "%" PRIu64, count_value(&row->counts, &columns[column]));
+		break;
+	}
+	return length < 0 ? 0 : (size_t)length;
+}
+
+/* ---- human table ---- */
+
+/* Step names are verbatim marker text: keep the terminal safe. */
+static void write_escaped(FILE *out, const char *text, size_t length)
+{
+	for (size_t i = 0; i < length; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c >= 0x20 && c <= 0x7e && c != '\\')
+			fputc(c, out);
+		else
+			fprintf(out, "\\x%02x", c);
+	}
+}
+
+#define CELL_SIZE 96
+
+static void print_table_line(FILE *out, const size_t *widths, char cells[][CELL_SIZE])
+{
+	for (size_t c = 0; c < COLUMN_COUNT; c++) {
+		int width = (int)widths[c];
+		if (c)
+			fputs("  ", out);
+		if (columns[c].counts_offset == SIZE_MAX) /* text left, numbers right */
+			fprintf(out, "%-*s", width, cells[c]);
+		else
+			fprintf(out, "%*s", width, cells[c]);
+	}
+	fputc('\n', out);
+}
+
+static void print_human(const struct gg_aggregate *aggregate, FILE *out)
+{
+	size_t widths[COLUMN_COUNT];
+	char cells[COLUMN_COUNT][CELL_SIZE];
+
+	for (size_t c = 0; c < COLUMN_COUNT; c++)
+		widths[c] = strlen(columns[c].human_header);
+	for (size_t r = 0; r < aggregate->row_count; r++) {
+		for (size_t c = 0; c < COLUMN_COUNT; c++) {
+			size_t length = format_cell(aggregate, &aggregate->rows[r], c, cells[c],
+						    CELL_SIZE);
+			if (length > widths[c])
+				widths[c] = length;
+		}
+	}
+
+	for (size_t c = 0; c < COLUMN_COUNT; c++)
+		snprintf(cells[c], CELL_SIZE, "%s", columns[c].human_header);
+	print_table_line(out, widths, cells);
+
+	size_t previous_step = SIZE_MAX;
+	for (size_t r = 0; r < aggregate->row_count; r++) {
+		const struct gg_row *row = &aggregate->rows[r];
+		if (row->step != previous_step) {
+			const struct gg_step *step = &aggregate->steps[row->step];
+			size_t name_length;
+			const char *name = gg_step_name(aggregate, step, &name_length);
+			fprintf(out, "step %" PRIu32 ": ", row->step + 1);
+			write_escaped(out, name, name_length);
+			fprintf(out, "  (events %" PRIu64 ", lost %" PRIu64 ")\n", step->events,
+				step->lost);
+			previous_step = row->step;
+		}
+		for (size_t c = 0; c < COLUMN_COUNT; c++)
+			format_cell(aggregate, row, c, cells[c], CELL_SIZE);
+		print_table_line(out, widths, cells);
+	}
+	fprintf(out, "total: %" PRIu64 " events, %zu steps, %zu mappings, %" PRIu64 " lost\n",
+		aggregate->event_count, aggregate->step_count, aggregate->mapping_count,
+		aggregate->lost_total);
+}
+
+/* ---- CSV ---- */
+
+static void write_csv_field(FILE *out, const char *text, size_t length)
+{
+	bool needs_quotes = false;
+	for (size_t i = 0; i < length && !needs_quotes; i++)
+		needs_quotes = text[i] == ',' || text[i] == '"' || text[i] == '\n' ||
+			       text[i] == '\r' || text[i] == ' ';
+	if (!needs_quotes) {
+		fwrite(text, 1, length, out);
+		return;
+	}
+	fputc('"', out);
+	for (size_t i = 0; i < length; i++) {
+		if (text[i] == '"')
+			fputc('"', out);
+		fputc(text[i], out);
+	}
+	fputc('"', out);
+}
+
+static void print_csv(const struct gg_aggregate *aggregate, FILE *out)
+{
+	char cell[CELL_SIZE];
+
+	fputs("step,step_name,mapping_start,mapping_len,mapping_end", out);
+	for (size_t c = COLUMN_NAME; c < COLUMN_COUNT; c++)
+		fprintf(out, ",%s", columns[c].csv_header);
+	fputc('\n', out);
+
+	for (size_t r = 0; r < aggregate->row_count; r++) {
+		const struct gg_row *row = &aggregate->rows[r];
+		const struct gg_step *step = &aggregate->steps[row->step];
+		size_t name_length;
+		const char *name = gg_step_name(aggregate, step, &name_length);
+
+		fprintf(out, "%" PRIu32 ",", row->step + 1);
+		write_csv_field(out, name, name_length);
+		if (row->mapping == GG_NO_MAPPING) {
+			fputs(",,,", out);
+		} else {
+			const struct gg_mapping *m = &aggregate->mappings[row->mapping];
+			fprintf(out, ",0x%" PRIx64 ",%" PRIu64 ",0x%" PRIx64, m->start, m->len, m->end);
+		}
+		for (size_t c = COLUMN_NAME; c < COLUMN_COUNT; c++) {
+			size_t length = format_cell(aggregate, row, c, cell, sizeof(cell));
+			if (row->mapping == GG_NO_MAPPING && c == COLUMN_NAME)
+				length = (size_t)snprintf(cell, sizeof(cell), "(other)");
+			else if (row->mapping == GG_NO_MAPPING && c == COLUMN_PROT)
+				length = 0;
+			fputc(',', out);
+			write_csv_field(out, cell, length);
+		}
+		fputc('\n', out);
+	}
+}
+
+int gg_report_print(const struct gg_aggregate *aggregate, bool csv, FILE *out)
+{
+	if (csv)
+		print_csv(aggregate, out);
+	else
+		print_human(aggregate, out);
+	return 0;
+}
+
+/* ---- command ---- */
+
+static void report_usage(FILE *out)
+{
+	fputs("usage: gogrowth report [--csv] [FILE]\n"
+	      "Summarise an event stream (FILE, or stdin when FILE is absent or '-') per step\n"
+	      "(a marker event starts a step) and per mmap region: mmaps, faults by transition and\n"
+	      "level, distinct pages faulted, TLB flushes, lost events.\n"
+	      "  --csv   comma-separated values with a header row instead of a table\n",
+	      out);
+}
+
+int gg_report_command(int argc, char **argv, FILE *out, FILE *err)
+{
+	bool csv = false;
+	const char *path = NULL;
+	bool options_done = false;
+
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (!options_done && strcmp(arg, "--") == 0) {
+			options_done = true;
+		} else if (!options_done && strcmp(arg, "--csv") == 0) {
+			csv = true;
+		} else if (!options_done && (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)) {
+			report_usage(out);
+			return 0;
+		} else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
+			fprintf(err, "gogrowth: report: unknown option '%s'\n", arg);
+			report_usage(err);
+			return 2;
+		} else if (path) {
+			fprintf(err, "gogrowth: report: more than one FILE ('%s', '%s')\n", path, arg);
+			report_usage(err);
+			return 2;
+		} else {
+			path = arg;
+		}
+	}
+
+	int fd = STDIN_FILENO;
+	const char *name = "<stdin>";
+	if (path && strcmp(path, "-") != 0) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			fprintf(err, "gogrowth: cannot open '%s': %s\n", path, strerror(errno));
+			return 1;
+		}
+		name = path;
+	}
+
+	struct gg_aggregate aggregate;
+	int status;
+	if (gg_aggregate_init(&aggregate)) {
+		fprintf(err, "gogrowth: out of memory\n");
+		status = 1;
+	} else {
+		status = gg_report_read(fd, name, &aggregate, err);
+		if (status == 0)
+			gg_report_print(&aggregate, csv, out);
+		gg_aggregate_free(&aggregate);
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (status == 0 && (fflush(out) != 0 || ferror(out))) {
+		fprintf(err, "gogrowth: report: write error: %s\n", strerror(errno));
+		status = 1;
+	}
+	return status;
+}

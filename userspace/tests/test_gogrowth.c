@@ -1,0 +1,847 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for the parser, the aggregator and the report command.
+ * Usage: test_gogrowth [TESTS_DIR]   (TESTS_DIR holds sample.events; default "tests")
+ * The last line of output is "N passed, N failed"; the exit status is 1 if anything failed.
+ */
+#include "aggregate.h"
+#include "cli.h"
+#include "event.h"
+#include "report.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static unsigned passed, failed;
+static const char *current_test;
+
+#define CHECK(condition) check((condition), #condition, __FILE__, __LINE__)
+#define CHECK_U64(actual, expected) check_u64((actual), (expected), #actual, __FILE__, __LINE__)
+#define CHECK_STR(actual, expected) check_str((actual), (expected), #actual, __FILE__, __LINE__)
+
+static void check(int ok, const char *what, const char *file, int line)
+{
+	if (ok) {
+		passed++;
+		return;
+	}
+	failed++;
+	printf("FAIL %s: %s:%d: %s\n", current_test, file, line, what);
+}
+
+static void check_u64(uint64_t actual, uint64_t expected, const char *what, const char *file,
+		      int line)
+{
+	if (actual == expected) {
+		passed++;
+		return;
+	}
+	failed++;
+	printf("FAIL %s: %s:%d: %s is %" PRIu64 " (0x%" PRIx64 "), expected %" PRIu64 "\n",
+	       current_test, file, line, what, actual, actual, expected);
+}
+
+static void check_str(const char *actual, const char *expected, const char *what,
+		      const char *file, int line)
+{
+	if (actual && strcmp(actual, expected) == 0) {
+		passed++;
+		return;
+	}
+	failed++;
+	printf("FAIL %s: %s:%d: %s is \"%s\", expected \"%s\"\n", current_test, file, line, what,
+	       actual ? actual : "(null)", expected);
+}
+
+static bool span_equals(struct gg_span span, const char *text)
+{
+	return span.len == strlen(text) && memcmp(span.ptr, text, span.len) == 0;
+}
+
+#define PREFIX "seq=7 ts=123456789 cpu=3 pid=1234 tid=1235 cr3=0x10b2a6801 pgd=0x10b2a6000 "
+
+/* Parse a NUL-terminated line; 0 on success. The error message is kept in last_error. */
+static struct gg_parse_error last_error;
+static int parse(const char *line, struct gg_event *event)
+{
+	memset(event, 0xa5, sizeof(*event)); /* catch fields the parser forgets to set */
+	last_error.message[0] = '\0';
+	return gg_parse_line(line, strlen(line), event, &last_error);
+}
+
+/* Expect a parse failure whose message contains `fragment`. */
+static void expect_error(const char *line, const char *fragment, int source_line)
+{
+	struct gg_event event;
+	int result = parse(line, &event);
+	check(result == -1, "parse fails", __FILE__, source_line);
+	if (result == -1 && !strstr(last_error.message, fragment)) {
+		failed++;
+		printf("FAIL %s: %s:%d: message \"%s\" lacks \"%s\"\n", current_test, __FILE__,
+		       source_line, last_error.message, fragment);
+	} else if (result == -1) {
+		passed++;
+	}
+}
+#define EXPECT_ERROR(line, fragment) expect_error((line), (fragment), __LINE__)
+
+/* ---- parser: every event type ---- */
+
+static void test_common_prefix(void)
+{
+	struct gg_event e;
+	current_test = "common prefix";
+	CHECK(parse(PREFIX "ev=brk brk=0x4000 ret=0x5000", &e) == 0);
+	CHECK_U64(e.seq, 7);
+	CHECK_U64(e.ts, 123456789);
+	CHECK_U64(e.cpu, 3);
+	CHECK_U64(e.pid, 1234);
+	CHECK_U64(e.tid, 1235);
+	CHECK_U64(e.cr3, 0x10b2a6801);
+	CHECK_U64(e.pgd, 0x10b2a6000);
+	CHECK(e.type == GG_EV_BRK);
+	CHECK(span_equals(e.type_name, "brk"));
+	CHECK_U64(e.brk.brk, 0x4000);
+	CHECK(!e.brk.ret.failed);
+	CHECK_U64(e.brk.ret.value, 0x5000);
+}
+
+static void test_mmap(void)
+{
+	struct gg_event e;
+	current_test = "mmap";
+	CHECK(parse(PREFIX "ev=mmap addr=0xc000000000 len=67108864 prot=0x0 flags=0x22 pgoff=0 "
+			   "anon=1 ret=0xc000000000", &e) == 0);
+	CHECK(e.type == GG_EV_MMAP);
+	CHECK_U64(e.mmap.addr, 0xc000000000);
+	CHECK_U64(e.mmap.len, 67108864);
+	CHECK_U64(e.mmap.prot, 0);
+	CHECK_U64(e.mmap.flags, 0x22);
+	CHECK_U64(e.mmap.pgoff, 0);
+	CHECK(e.mmap.anon);
+	CHECK_U64(e.mmap.file.len, 0);
+	CHECK(!e.mmap.ret.failed);
+	CHECK_U64(e.mmap.ret.value, 0xc000000000);
+
+	/* file mapping; len and pgoff in hex are accepted (the ABI leaves their base open) */
+	CHECK(parse(PREFIX "ev=mmap addr=0x0 len=0x2000 prot=0x5 flags=0x802 pgoff=0x10 anon=0 "
+			   "file=libc\\x20copy.so ret=-12", &e) == 0);
+	CHECK_U64(e.mmap.len, 0x2000);
+	CHECK_U64(e.mmap.pgoff, 0x10);
+	CHECK(!e.mmap.anon);
+	CHECK(span_equals(e.mmap.file, "libc\\x20copy.so"));
+	CHECK(e.mmap.ret.failed);
+	CHECK_U64(e.mmap.ret.value, 12);
+
+	/* an empty file name is a file name */
+	CHECK(parse(PREFIX "ev=mmap addr=0x0 len=1 prot=0x1 flags=0x2 pgoff=0 anon=0 file= ret=0x1000",
+		    &e) == 0);
+	CHECK_U64(e.mmap.file.len, 0);
+}
+
+static void test_munmap_mremap_mprotect_madvise(void)
+{
+	struct gg_event e;
+	current_test = "munmap/mremap/mprotect/madvise";
+	CHECK(parse(PREFIX "ev=munmap addr=0x7f0000000000 len=8192 ret=0", &e) == 0);
+	CHECK(e.type == GG_EV_MUNMAP);
+	CHECK_U64(e.munmap.addr, 0x7f0000000000);
+	CHECK_U64(e.munmap.len, 8192);
+	CHECK(!e.munmap.ret.failed);
+	CHECK_U64(e.munmap.ret.value, 0);
+
+	CHECK(parse(PREFIX "ev=mremap addr=0x1000 old_len=4096 new_len=8192 flags=0x1 "
+			   "new_addr=0x0 ret=0x7f0000010000", &e) == 0);
+	CHECK(e.type == GG_EV_MREMAP);
+	CHECK_U64(e.mremap.addr, 0x1000);
+	CHECK_U64(e.mremap.old_len, 4096);
+	CHECK_U64(e.mremap.new_len, 8192);
+	CHECK_U64(e.mremap.flags, 1);
+	CHECK_U64(e.mremap.new_addr, 0);
+	CHECK_U64(e.mremap.ret.value, 0x7f0000010000);
+
+	CHECK(parse(PREFIX "ev=mprotect addr=0x1000 len=4096 prot=0x3 ret=-22", &e) == 0);
+	CHECK(e.type == GG_EV_MPROTECT);
+	CHECK_U64(e.mprotect.prot, 3);
+	CHECK(e.mprotect.ret.failed);
+	CHECK_U64(e.mprotect.ret.value, 22);
+
+	CHECK(parse(PREFIX "ev=madvise addr=0xc000000000 len=65536 advice=14 ret=0", &e) == 0);
+	CHECK(e.type == GG_EV_MADVISE);
+	CHECK_U64(e.madvise.addr, 0xc000000000);
+	CHECK_U64(e.madvise.len, 65536);
+	CHECK_U64(e.madvise.advice, 14);
+	CHECK(!e.madvise.ret.failed);
+}
+
+static void test_fault(void)
+{
+	struct gg_event e;
+	current_test = "fault";
+	CHECK(parse(PREFIX "ev=fault addr=0x7f0000001000 ip=0x401136 access=write origin=user "
+			   "lock=mmap level=pte old=0x0 new=0x8000000012345867 old_flags=------- "
+			   "new_flags=PWUAD-- old_pfn=0x0 new_pfn=0x12345 trans=none->present "
+			   "result=minor vmf=0x0 node=0 fflags=0x255", &e) == 0);
+	CHECK(e.type == GG_EV_FAULT);
+	CHECK_U64(e.fault.addr, 0x7f0000001000);
+	CHECK_U64(e.fault.ip, 0x401136);
+	CHECK(e.fault.access == GG_ACCESS_WRITE);
+	CHECK(e.fault.origin == GG_ORIGIN_USER);
+	CHECK(e.fault.lock == GG_LOCK_MMAP);
+	CHECK(e.fault.level == GG_LEVEL_PTE);
+	CHECK_U64(e.fault.old_entry, 0);
+	CHECK_U64(e.fault.new_entry, 0x8000000012345867);
+	CHECK_U64(e.fault.old_flags, 0);
+	CHECK_U64(e.fault.new_flags, GG_PTE_PRESENT | GG_PTE_WRITABLE | GG_PTE_USER |
+					     GG_PTE_ACCESSED | GG_PTE_DIRTY);
+	CHECK_U64(e.fault.old_pfn, 0);
+	CHECK_U64(e.fault.new_pfn, 0x12345);
+	CHECK(e.fault.trans == GG_TRANS_NONE_TO_PRESENT);
+	CHECK(e.fault.result == GG_RESULT_MINOR);
+	CHECK_U64(e.fault.vmf, 0);
+	CHECK(e.fault.node == 0);
+	CHECK_U64(e.fault.fflags, 0x255);
+
+	/* the other enum values, node=-1, all seven flags */
+	CHECK(parse(PREFIX "ev=fault addr=0x1 ip=0x0 access=exec origin=gup lock=vma level=none "
+			   "old=0x1 new=0x0 old_flags=PWUADNH new_flags=------- old_pfn=0x1 "
+			   "new_pfn=0x0 trans=present->present-newpfn result=error vmf=0x2 "
+			   "node=-1 fflags=0x20", &e) == 0);
+	CHECK(e.fault.access == GG_ACCESS_EXEC);
+	CHECK(e.fault.origin == GG_ORIGIN_GUP);
+	CHECK(e.fault.lock == GG_LOCK_VMA);
+	CHECK(e.fault.level == GG_LEVEL_NONE);
+	CHECK_U64(e.fault.old_flags, 0x7f);
+	CHECK(e.fault.trans == GG_TRANS_PRESENT_TO_PRESENT_NEWPFN);
+	CHECK(e.fault.result == GG_RESULT_ERROR);
+	CHECK(e.fault.node == -1);
+
+	static const char *const trans[] = { "none->present", "ro->rw-cow", "ro->rw",
+					     "present->present", "present->none", "none->none",
+					     "present->present-newpfn" };
+	for (unsigned i = 0; i < GG_TRANS_COUNT; i++) {
+		char line[512];
+		snprintf(line, sizeof(line),
+			 PREFIX "ev=fault addr=0x1 ip=0x0 access=read origin=kernel lock=mmap "
+				"level=pmd old=0x0 new=0x0 old_flags=------- new_flags=------- "
+				"old_pfn=0x0 new_pfn=0x0 trans=%s result=retry vmf=0x0 node=0 "
+				"fflags=0x0", trans[i]);
+		CHECK(parse(line, &e) == 0 && e.fault.trans == (enum gg_trans)i);
+		CHECK_STR(gg_trans_name((enum gg_trans)i), trans[i]);
+	}
+}
+
+static void test_tlb_flush(void)
+{
+	struct gg_event e;
+	current_test = "tlb_flush";
+	CHECK(parse(PREFIX "ev=tlb_flush start=0xc000000000 end=0xc000010000 stride=12 pages=16 "
+			   "freed=0", &e) == 0);
+	CHECK(e.type == GG_EV_TLB_FLUSH);
+	CHECK_U64(e.tlb_flush.start, 0xc000000000);
+	CHECK_U64(e.tlb_flush.end, 0xc000010000);
+	CHECK_U64(e.tlb_flush.stride, 12);
+	CHECK(!e.tlb_flush.whole_mm);
+	CHECK_U64(e.tlb_flush.pages, 16);
+	CHECK(!e.tlb_flush.freed);
+
+	CHECK(parse(PREFIX "ev=tlb_flush start=0x0 end=0xffffffffffffffff stride=12 pages=all "
+			   "freed=1", &e) == 0);
+	CHECK_U64(e.tlb_flush.end, UINT64_MAX);
+	CHECK(e.tlb_flush.whole_mm);
+	CHECK_U64(e.tlb_flush.pages, 0);
+	CHECK(e.tlb_flush.freed);
+	EXPECT_ERROR(PREFIX "ev=tlb_flush start=0x0 end=0x1 stride=12 pages=allx freed=1",
+		     "key 'pages'");
+}
+
+static void test_fork_exec_exit_lost(void)
+{
+	struct gg_event e;
+	current_test = "fork/exec/exit/lost";
+	CHECK(parse(PREFIX "ev=fork child=1240 thread=1", &e) == 0);
+	CHECK(e.type == GG_EV_FORK);
+	CHECK_U64(e.fork.child, 1240);
+	CHECK(e.fork.thread);
+
+	CHECK(parse(PREFIX "ev=exec filename=/usr/bin/go\\x5ctest", &e) == 0);
+	CHECK(e.type == GG_EV_EXEC);
+	CHECK(span_equals(e.exec.filename, "/usr/bin/go\\x5ctest"));
+
+	CHECK(parse(PREFIX "ev=exit code=-9223372036854775808 group_dead=1", &e) == 0);
+	CHECK(e.type == GG_EV_EXIT);
+	CHECK(e.exit.code == INT64_MIN);
+	CHECK(e.exit.group_dead);
+	CHECK(parse(PREFIX "ev=exit code=256 group_dead=0", &e) == 0);
+	CHECK(e.exit.code == 256);
+	CHECK(!e.exit.group_dead);
+
+	CHECK(parse("seq=20 ts=5 cpu=1 pid=0 tid=0 cr3=0x0 pgd=0x0 ev=lost count=12", &e) == 0);
+	CHECK(e.type == GG_EV_LOST);
+	CHECK_U64(e.lost.count, 12);
+	CHECK_U64(e.pid, 0);
+	CHECK_U64(e.cr3, 0);
+}
+
+static void test_marker(void)
+{
+	struct gg_event e;
+	current_test = "marker";
+	/* the text is the rest of the line: spaces, '=', and things that look like keys */
+	const char *line = PREFIX "ev=marker text=grow 3  seq=9 ev=fault a=b ";
+	CHECK(parse(line, &e) == 0);
+	CHECK(e.type == GG_EV_MARKER);
+	CHECK(span_equals(e.marker.text, "grow 3  seq=9 ev=fault a=b "));
+	CHECK_U64(e.seq, 7);
+	CHECK(parse(PREFIX "ev=marker text=", &e) == 0);
+	CHECK_U64(e.marker.text.len, 0);
+	/* text= on another type is an unknown key, ignored */
+	CHECK(parse(PREFIX "ev=fork text=hello child=1 thread=0", &e) == 0);
+	CHECK_U64(e.fork.child, 1);
+	EXPECT_ERROR(PREFIX "ev=marker", "missing key 'text' for ev=marker");
+}
+
+static void test_unknown_type_and_keys(void)
+{
+	struct gg_event e;
+	current_test = "unknown types and keys";
+	CHECK(parse(PREFIX "ev=swap_out addr=0xzz whatever", &e) == -1); /* token without '=' */
+	CHECK(parse(PREFIX "ev=swap_out addr=0xzz anything=goes", &e) == 0);
+	CHECK(e.type == GG_EV_UNKNOWN);
+	CHECK(span_equals(e.type_name, "swap_out"));
+	/* unknown keys anywhere, and keys of other types, are ignored unvalidated */
+	CHECK(parse("new_key=!!! " PREFIX "ev=lost count=1 future=0xzz count2=x addr=bad", &e) == 0);
+	CHECK_U64(e.lost.count, 1);
+	/* the common prefix in another order is still the common prefix */
+	CHECK(parse("ev=lost pgd=0x0 cr3=0x0 tid=0 pid=0 cpu=0 ts=1 seq=2 count=5", &e) == 0);
+	CHECK_U64(e.seq, 2);
+	CHECK_U64(e.lost.count, 5);
+	/* runs of spaces and a trailing space separate tokens too */
+	CHECK(parse("seq=1  ts=2 cpu=0 pid=1 tid=1 cr3=0x0 pgd=0x0   ev=lost count=5 ", &e) == 0);
+	CHECK_U64(e.lost.count, 5);
+}
+
+/* ---- parser: numbers at their limits ---- */
+
+static void test_boundaries(void)
+{
+	struct gg_event e;
+	current_test = "boundary numbers";
+	CHECK(parse("seq=18446744073709551615 ts=18446744073709551615 cpu=4294967295 "
+		    "pid=4294967295 tid=0 cr3=0xffffffffffffffff pgd=0xFFFFFFFFFFFFFFFF ev=lost "
+		    "count=18446744073709551615", &e) == 0);
+	CHECK_U64(e.seq, UINT64_MAX);
+	CHECK_U64(e.ts, UINT64_MAX);
+	CHECK_U64(e.cpu, UINT32_MAX);
+	CHECK_U64(e.pid, UINT32_MAX);
+	CHECK_U64(e.cr3, UINT64_MAX);
+	CHECK_U64(e.pgd, UINT64_MAX);
+	CHECK_U64(e.lost.count, UINT64_MAX);
+	/* leading zeros do not overflow */
+	CHECK(parse(PREFIX "ev=brk brk=0x0000000000000000000000001 ret=000000000000000000000042", &e) == 0);
+	CHECK_U64(e.brk.brk, 1);
+	CHECK_U64(e.brk.ret.value, 42);
+
+	EXPECT_ERROR("seq=18446744073709551616 ts=1 cpu=0 pid=1 tid=1 cr3=0x0 pgd=0x0 ev=lost count=1",
+		     "key 'seq': number out of range");
+	EXPECT_ERROR(PREFIX "ev=brk brk=0x10000000000000000 ret=0x0", "key 'brk': number out of range");
+	EXPECT_ERROR("seq=1 ts=1 cpu=4294967296 pid=1 tid=1 cr3=0x0 pgd=0x0 ev=lost count=1",
+		     "key 'cpu': number out of range");
+
+	/* ret: -1..-4095 are errnos; 0 and anything below -4095 are not */
+	CHECK(parse(PREFIX "ev=munmap addr=0x1000 len=4096 ret=-4095", &e) == 0);
+	CHECK(e.munmap.ret.failed);
+	CHECK_U64(e.munmap.ret.value, 4095);
+	CHECK(parse(PREFIX "ev=munmap addr=0x1000 len=4096 ret=-1", &e) == 0);
+	CHECK_U64(e.munmap.ret.value, 1);
+	EXPECT_ERROR(PREFIX "ev=munmap addr=0x1000 len=4096 ret=-4096", "key 'ret': negative value");
+	EXPECT_ERROR(PREFIX "ev=munmap addr=0x1000 len=4096 ret=-0", "key 'ret': negative value");
+	EXPECT_ERROR(PREFIX "ev=munmap addr=0x1000 len=4096 ret=-", "key 'ret'");
+	EXPECT_ERROR(PREFIX "ev=munmap addr=0x1000 len=4096 ret=--5", "key 'ret'");
+
+	CHECK(parse(PREFIX "ev=exit code=9223372036854775807 group_dead=0", &e) == 0);
+	CHECK(e.exit.code == INT64_MAX);
+	EXPECT_ERROR(PREFIX "ev=exit code=9223372036854775808 group_dead=0", "key 'code': number out of range");
+	EXPECT_ERROR(PREFIX "ev=exit code=-9223372036854775809 group_dead=0", "key 'code': number out of range");
+}
+
+/* ---- parser: malformed lines ---- */
+
+static void test_malformed(void)
+{
+	current_test = "malformed lines";
+	EXPECT_ERROR("", "missing key 'seq'");
+	EXPECT_ERROR("seq=1 ts=1 cpu=0 pid=1 tid=1 cr3=0x0 pgd=0x0", "missing key 'ev'");
+	EXPECT_ERROR("seq=1 ts=1 cpu=0 pid=1 tid=1 cr3=0x0 ev=lost count=1", "missing key 'pgd'");
+	EXPECT_ERROR(PREFIX "ev=", "key 'ev': empty value");
+	EXPECT_ERROR(PREFIX "ev=munmap addr=0xzz len=1 ret=0", "key 'addr': bad hex number: '0xzz'");
+	EXPECT_ERROR(PREFIX "ev=munmap addr=0x len=1 ret=0", "key 'addr': bad hex number");
+	EXPECT_ERROR(PREFIX "ev=munmap addr=0x12g4 len=1 ret=0", "key 'addr': bad hex number");
+	EXPECT_ERROR(PREFIX "ev=munmap addr=4096 len=1 ret=0", "key 'addr': expected a hex number with 0x");
+	EXPECT_ERROR(PREFIX "ev=munmap addr= len=1 ret=0", "key 'addr': empty value");
+	EXPECT_ERROR("seq=0x1 ts=1 cpu=0 pid=1 tid=1 cr3=0x0 pgd=0x0 ev=lost count=1",
+		     "key 'seq': expected a decimal number");
+	EXPECT_ERROR("seq=12ab ts=1 cpu=0 pid=1 tid=1 cr3=0x0 pgd=0x0 ev=lost count=1",
+		     "key 'seq': bad decimal number: '12ab'");
+	EXPECT_ERROR("seq=-1 ts=1 cpu=0 pid=1 tid=1 cr3=0x0 pgd=0x0 ev=lost count=1",
+		     "key 'seq': bad decimal number");
+	/* truncated: the line stops in the middle of a key */
+	EXPECT_ERROR("seq=1 ts=1 cpu=0 pid=1 tid=1 cr3=0x0 pgd=0x0 ev=lost cou", "token 'cou' has no '='");
+	EXPECT_ERROR("seq=1 ts=1 cpu", "token 'cpu' has no '='");
+	EXPECT_ERROR("=5 seq=1", "empty key");
+	/* duplicated keys are errors, in the prefix and after it */
+	EXPECT_ERROR("seq=1 seq=2 ts=1 cpu=0 pid=1 tid=1 cr3=0x0 pgd=0x0 ev=lost count=1",
+		     "duplicate key 'seq'");
+	EXPECT_ERROR(PREFIX "ev=lost count=1 count=2", "duplicate key 'count'");
+	EXPECT_ERROR(PREFIX "ev=lost ev=lost count=1", "duplicate key 'ev'");
+	/* a missing type key names the type */
+	EXPECT_ERROR(PREFIX "ev=munmap addr=0x1000 ret=0", "missing key 'len' for ev=munmap");
+	/* type keys before ev= are unknown keys, so they count as missing */
+	EXPECT_ERROR("count=1 " PREFIX "ev=lost", "missing key 'count' for ev=lost");
+	/* enumerations, flags, booleans, strings */
+	EXPECT_ERROR(PREFIX "ev=fault addr=0x1 ip=0x0 access=write origin=user lock=mmap level=pte "
+			    "old=0x0 new=0x0 old_flags=------- new_flags=------- old_pfn=0x0 "
+			    "new_pfn=0x0 trans=none->maybe result=minor vmf=0x0 node=0 fflags=0x0",
+		     "key 'trans': unknown value: 'none->maybe'");
+	EXPECT_ERROR(PREFIX "ev=fault addr=0x1 ip=0x0 access=write origin=user lock=mmap level=pte "
+			    "old=0x0 new=0x0 old_flags=------- new_flags=WP----- old_pfn=0x0 "
+			    "new_pfn=0x0 trans=none->present result=minor vmf=0x0 node=0 fflags=0x0",
+		     "key 'new_flags'");
+	EXPECT_ERROR(PREFIX "ev=fault addr=0x1 ip=0x0 access=write origin=user lock=mmap level=pte "
+			    "old=0x0 new=0x0 old_flags=------ new_flags=------- old_pfn=0x0 "
+			    "new_pfn=0x0 trans=none->present result=minor vmf=0x0 node=0 fflags=0x0",
+		     "key 'old_flags'");
+	EXPECT_ERROR(PREFIX "ev=fork child=1 thread=2", "key 'thread': expected 0 or 1");
+	EXPECT_ERROR(PREFIX "ev=fork child=1 thread=", "key 'thread': empty value");
+	EXPECT_ERROR(PREFIX "ev=mmap addr=0x0 len=1 prot=0x1 flags=0x2 pgoff=0 anon=1 file=x ret=0x1000",
+		     "key 'file' given with anon=1");
+	EXPECT_ERROR(PREFIX "ev=mmap addr=0x0 len=1 prot=0x1 flags=0x2 pgoff=0 anon=0 ret=0x1000",
+		     "missing key 'file' for ev=mmap with anon=0");
+	EXPECT_ERROR(PREFIX "ev=exec filename=a\\x2", "key 'filename': bad string");
+	EXPECT_ERROR(PREFIX "ev=exec filename=a\\n", "key 'filename': bad string");
+	EXPECT_ERROR(PREFIX "ev=exec filename=a=b", "key 'filename': bad string");
+	EXPECT_ERROR(PREFIX "ev=exec filename=a\tb", "key 'filename': bad string");
+	/* a carriage return (CRLF file) makes the last number bad rather than being ignored */
+	EXPECT_ERROR(PREFIX "ev=lost count=1\r", "key 'count': bad decimal number: '1\\x0d'");
+
+	/* bytes after the given length are never looked at */
+	struct gg_event e;
+	const char *line = PREFIX "ev=lost count=12345";
+	CHECK(gg_parse_line(line, strlen(line) - 3, &e, &last_error) == 0);
+	CHECK_U64(e.lost.count, 12);
+	/* NUL bytes inside the length are ordinary (bad) bytes */
+	const char with_nul[] = PREFIX "ev=lost count=1\0002";
+	CHECK(gg_parse_line(with_nul, sizeof(with_nul) - 1, &e, &last_error) == -1);
+	CHECK(strstr(last_error.message, "key 'count'") != NULL);
+}
+
+/* ---- aggregation ---- */
+
+#define P0 "cpu=0 pid=1 tid=1 cr3=0x1000 pgd=0x1000 "
+
+static const char *const hand_stream[] = {
+	/* step 1 "(start)" */
+	"seq=1 ts=1 " P0 "ev=mmap addr=0x0 len=12288 prot=0x3 flags=0x22 pgoff=0 anon=1 ret=0x10000",
+	"seq=2 ts=2 " P0 "ev=fault addr=0x10000 ip=0x1 access=write origin=user lock=mmap level=pte old=0x0 new=0x1 old_flags=------- new_flags=P------ old_pfn=0x0 new_pfn=0x1 trans=none->present result=minor vmf=0x0 node=0 fflags=0x0",
+	"seq=3 ts=3 " P0 "ev=fault addr=0x10ff8 ip=0x1 access=read origin=user lock=mmap level=pte old=0x1 new=0x1 old_flags=P------ new_flags=P------ old_pfn=0x1 new_pfn=0x1 trans=present->present result=minor vmf=0x0 node=0 fflags=0x0",
+	"seq=4 ts=4 " P0 "ev=fault addr=0x12000 ip=0x1 access=write origin=user lock=mmap level=pte old=0x1 new=0x2 old_flags=P------ new_flags=PW----- old_pfn=0x1 new_pfn=0x2 trans=ro->rw-cow result=minor vmf=0x0 node=0 fflags=0x0",
+	"seq=5 ts=5 " P0 "ev=fault addr=0x50000 ip=0x1 access=read origin=user lock=mmap level=none old=0x0 new=0x0 old_flags=------- new_flags=------- old_pfn=0x0 new_pfn=0x0 trans=none->none result=sigsegv vmf=0x0 node=-1 fflags=0x0",
+	/* step 2 "step two" */
+	"seq=6 ts=6 " P0 "ev=marker text=step two",
+	"seq=7 ts=7 " P0 "ev=mmap addr=0x11000 len=4096 prot=0x3 flags=0x32 pgoff=0 anon=1 ret=0x11000",
+	"seq=8 ts=8 " P0 "ev=fault addr=0x11800 ip=0x1 access=write origin=user lock=mmap level=pte old=0x0 new=0x1 old_flags=------- new_flags=P------ old_pfn=0x0 new_pfn=0x3 trans=none->present result=minor vmf=0x0 node=0 fflags=0x0",
+	"seq=9 ts=9 " P0 "ev=fault addr=0x10000 ip=0x1 access=write origin=user lock=mmap level=pte old=0x1 new=0x3 old_flags=P------ new_flags=PW----- old_pfn=0x1 new_pfn=0x1 trans=ro->rw result=minor vmf=0x0 node=0 fflags=0x0",
+	"seq=10 ts=10 " P0 "ev=fault addr=0x12fff ip=0x1 access=write origin=user lock=mmap level=pmd old=0x0 new=0x1 old_flags=------- new_flags=P-----H old_pfn=0x0 new_pfn=0x200 trans=none->present result=minor vmf=0x0 node=0 fflags=0x0",
+	"seq=11 ts=11 " P0 "ev=tlb_flush start=0x11000 end=0x12000 stride=12 pages=1 freed=0",
+	"seq=12 ts=12 " P0 "ev=tlb_flush start=0x0 end=0xffffffffffffffff stride=12 pages=all freed=1",
+	"seq=15 ts=13 cpu=0 pid=0 tid=0 cr3=0x0 pgd=0x0 ev=lost count=3",
+	"seq=19 ts=14 cpu=1 pid=0 tid=0 cr3=0x0 pgd=0x0 ev=lost count=2",
+	"seq=20 ts=15 " P0 "ev=mmap addr=0x0 len=4096 prot=0x3 flags=0x22 pgoff=0 anon=1 ret=-12",
+	"seq=21 ts=16 " P0 "ev=mmap addr=0x10000 len=12288 prot=0x3 flags=0x32 pgoff=0 anon=1 ret=0x10000",
+	"seq=22 ts=17 " P0 "ev=fault addr=0x11000 ip=0x1 access=write origin=user lock=mmap level=pte old=0x0 new=0x1 old_flags=------- new_flags=P------ old_pfn=0x0 new_pfn=0x4 trans=none->present result=minor vmf=0x0 node=0 fflags=0x0",
+	/* step 3 "empty" */
+	"seq=23 ts=18 " P0 "ev=marker text=empty",
+};
+
+static int aggregate_lines(struct gg_aggregate *aggregate, const char *const *lines, size_t count)
+{
+	struct gg_event event;
+	for (size_t i = 0; i < count; i++) {
+		if (parse(lines[i], &event)) {
+			printf("line %zu: %s\n", i + 1, last_error.message);
+			return -1;
+		}
+		if (gg_aggregate_event(aggregate, &event))
+			return -1;
+	}
+	return gg_aggregate_finish(aggregate);
+}
+
+static bool step_named(const struct gg_aggregate *aggregate, size_t step, const char *name)
+{
+	size_t length;
+	const char *text = gg_step_name(aggregate, &aggregate->steps[step], &length);
+	return length == strlen(name) && memcmp(text, name, length) == 0;
+}
+
+/* Expected numbers worked out by hand from hand_stream (see the comments). */
+static void test_aggregate_hand_stream(void)
+{
+	struct gg_aggregate a;
+	current_test = "aggregate hand stream";
+	CHECK(gg_aggregate_init(&a) == 0);
+	CHECK(aggregate_lines(&a, hand_stream, sizeof(hand_stream) / sizeof(hand_stream[0])) == 0);
+
+	CHECK_U64(a.event_count, 18);
+	CHECK_U64(a.lost_total, 5);  /* 3 + 2 */
+	CHECK_U64(a.mapping_count, 2); /* A = (0x10000, 12288) twice, B = (0x11000, 4096) */
+	CHECK_U64(a.step_count, 3);
+	CHECK(step_named(&a, 0, "(start)"));
+	CHECK(step_named(&a, 1, "step two"));
+	CHECK(step_named(&a, 2, "empty"));
+	CHECK_U64(a.steps[0].events, 5);
+	CHECK_U64(a.steps[1].events, 12); /* seq 6..22: the marker, 11 others */
+	CHECK_U64(a.steps[2].events, 1);
+	CHECK_U64(a.steps[1].lost, 5);
+	CHECK_U64(a.row_count, 6); /* step 1: A, other; step 2: A, B, other; step 3: other */
+	if (a.row_count != 6) {
+		gg_aggregate_free(&a);
+		return;
+	}
+	CHECK_U64(a.mappings[0].start, 0x10000);
+	CHECK_U64(a.mappings[0].end, 0x13000);
+	CHECK_U64(a.mappings[1].start, 0x11000);
+	CHECK_U64(a.mappings[1].end, 0x12000);
+
+	/* step 1, mapping A: faults at 0x10000, 0x10ff8 (same page), 0x12000 */
+	const struct gg_row *r = &a.rows[0];
+	CHECK_U64(r->step, 0);
+	CHECK_U64(r->mapping, 0);
+	CHECK_U64(r->counts.mmaps, 1);
+	CHECK_U64(r->counts.mmap_bytes, 12288);
+	CHECK_U64(r->counts.faults, 3);
+	CHECK_U64(r->counts.faults_by_trans[GG_TRANS_NONE_TO_PRESENT], 1);
+	CHECK_U64(r->counts.faults_by_trans[GG_TRANS_PRESENT_TO_PRESENT], 1);
+	CHECK_U64(r->counts.faults_by_trans[GG_TRANS_RO_TO_RW_COW], 1);
+	CHECK_U64(r->counts.faults_by_level[GG_LEVEL_PTE], 3);
+	CHECK_U64(r->counts.pages_faulted, 2);
+	/* step 1, other: the fault at 0x50000 outside every mapping */
+	r = &a.rows[1];
+	CHECK_U64(r->step, 0);
+	CHECK_U64(r->mapping, GG_NO_MAPPING);
+	CHECK_U64(r->counts.faults, 1);
+	CHECK_U64(r->counts.faults_by_trans[GG_TRANS_NONE_TO_NONE], 1);
+	CHECK_U64(r->counts.faults_by_level[GG_LEVEL_NONE], 1);
+	CHECK_U64(r->counts.pages_faulted, 1);
+	CHECK_U64(r->counts.mmaps, 0);
+
+	/* step 2, A: mmap again (same address and length), faults at 0x10000 (page seen in step 1,
+	 * new in step 2), 0x12fff (pmd), 0x11000 (B's page, but A was mapped over B again) */
+	r = &a.rows[2];
+	CHECK_U64(r->step, 1);
+	CHECK_U64(r->mapping, 0);
+	CHECK_U64(r->counts.mmaps, 1);
+	CHECK_U64(r->counts.mmap_bytes, 12288);
+	CHECK_U64(r->counts.faults, 3);
+	CHECK_U64(r->counts.faults_by_trans[GG_TRANS_RO_TO_RW], 1);
+	CHECK_U64(r->counts.faults_by_trans[GG_TRANS_NONE_TO_PRESENT], 2);
+	CHECK_U64(r->counts.faults_by_level[GG_LEVEL_PTE], 2);
+	CHECK_U64(r->counts.faults_by_level[GG_LEVEL_PMD], 1);
+	CHECK_U64(r->counts.pages_faulted, 3);
+	CHECK_U64(r->counts.tlb_flushes, 0);
+	/* step 2, B: mapped over the middle page of A; one fault, one ranged flush */
+	r = &a.rows[3];
+	CHECK_U64(r->mapping, 1);
+	CHECK_U64(r->counts.mmaps, 1);
+	CHECK_U64(r->counts.mmap_bytes, 4096);
+	CHECK_U64(r->counts.faults, 1);
+	CHECK_U64(r->counts.pages_faulted, 1);
+	CHECK_U64(r->counts.tlb_flushes, 1);
+	CHECK_U64(r->counts.tlb_pages, 1);
+	CHECK_U64(r->counts.tlb_whole_mm, 0);
+	/* step 2, other: whole-mm flush, lost 3 + 2, the failed mmap */
+	r = &a.rows[4];
+	CHECK_U64(r->mapping, GG_NO_MAPPING);
+	CHECK_U64(r->counts.tlb_flushes, 1);
+	CHECK_U64(r->counts.tlb_whole_mm, 1);
+	CHECK_U64(r->counts.tlb_pages, 0);
+	CHECK_U64(r->counts.lost, 5);
+	CHECK_U64(r->counts.mmap_failed, 1);
+	CHECK_U64(r->counts.mmaps, 0);
+	CHECK_U64(r->counts.faults, 0);
+	/* step 3: only the marker, so only an empty "(other)" row */
+	r = &a.rows[5];
+	CHECK_U64(r->step, 2);
+	CHECK_U64(r->mapping, GG_NO_MAPPING);
+	CHECK_U64(r->counts.faults + r->counts.lost + r->counts.tlb_flushes, 0);
+	gg_aggregate_free(&a);
+}
+
+static void test_aggregate_edges(void)
+{
+	struct gg_aggregate a;
+	current_test = "aggregate edges";
+
+	/* a stream that starts with a marker has no "(start)" step */
+	static const char *const starts_with_marker[] = {
+		"seq=1 ts=1 " P0 "ev=marker text=first",
+		"seq=2 ts=2 " P0 "ev=exit code=0 group_dead=1",
+	};
+	CHECK(gg_aggregate_init(&a) == 0);
+	CHECK(aggregate_lines(&a, starts_with_marker, 2) == 0);
+	CHECK_U64(a.step_count, 1);
+	CHECK(step_named(&a, 0, "first"));
+	CHECK_U64(a.steps[0].events, 2);
+	CHECK_U64(a.row_count, 1);
+	gg_aggregate_free(&a);
+
+	/* an empty stream still reports nothing, without crashing */
+	CHECK(gg_aggregate_init(&a) == 0);
+	CHECK(gg_aggregate_finish(&a) == 0);
+	CHECK_U64(a.step_count, 0);
+	CHECK_U64(a.row_count, 0);
+	gg_aggregate_free(&a);
+
+	/* a mapping reaching the top of the address space saturates instead of wrapping; len=0
+	 * makes a mapping that covers nothing */
+	static const char *const huge[] = {
+		"seq=1 ts=1 " P0 "ev=mmap addr=0x0 len=18446744073709551615 prot=0x0 flags=0x22 pgoff=0 anon=1 ret=0xfffffffffffff000",
+		"seq=2 ts=2 " P0 "ev=mmap addr=0x0 len=0 prot=0x0 flags=0x22 pgoff=0 anon=1 ret=0x5000",
+		"seq=3 ts=3 " P0 "ev=fault addr=0xfffffffffffff123 ip=0x1 access=read origin=user lock=mmap level=pte old=0x0 new=0x1 old_flags=------- new_flags=P------ old_pfn=0x0 new_pfn=0x1 trans=none->present result=minor vmf=0x0 node=0 fflags=0x0",
+		"seq=4 ts=4 " P0 "ev=fault addr=0x5000 ip=0x1 access=read origin=user lock=mmap level=pte old=0x0 new=0x1 old_flags=------- new_flags=P------ old_pfn=0x0 new_pfn=0x1 trans=none->present result=minor vmf=0x0 node=0 fflags=0x0",
+	};
+	CHECK(gg_aggregate_init(&a) == 0);
+	CHECK(aggregate_lines(&a, huge, 4) == 0);
+	CHECK_U64(a.mapping_count, 2);
+	CHECK_U64(a.mappings[0].end, UINT64_MAX);
+	CHECK_U64(a.row_count, 3); /* 0x5000 mapping (first by address), the huge one, other */
+	if (a.row_count == 3) {
+		CHECK_U64(a.rows[0].mapping, 1);
+		CHECK_U64(a.rows[0].counts.faults, 0);
+		CHECK_U64(a.rows[1].mapping, 0);
+		CHECK_U64(a.rows[1].counts.faults, 1);
+		CHECK_U64(a.rows[2].counts.faults, 1); /* 0x5000 is in no region */
+	}
+	gg_aggregate_free(&a);
+
+	/* many distinct pages and many mappings: the tables grow and stay exact */
+	CHECK(gg_aggregate_init(&a) == 0);
+	struct gg_event e;
+	memset(&e, 0, sizeof(e));
+	e.type = GG_EV_MMAP;
+	e.mmap.anon = true;
+	e.mmap.prot = 3;
+	e.mmap.len = 1u << 20;
+	bool ok = true;
+	for (uint64_t m = 0; m < 300; m++) {
+		e.mmap.ret.value = 0x100000000 + m * (1u << 20);
+		ok &= gg_aggregate_event(&a, &e) == 0;
+	}
+	e.type = GG_EV_FAULT;
+	e.fault.trans = GG_TRANS_NONE_TO_PRESENT;
+	e.fault.level = GG_LEVEL_PTE;
+	for (int round = 0; round < 2; round++) /* the second round adds no new pages */
+		for (uint64_t page = 0; page < 20000; page++) {
+			e.fault.addr = 0x100000000 + page * 4096 + 8;
+			ok &= gg_aggregate_event(&a, &e) == 0;
+		}
+	CHECK(ok);
+	CHECK(gg_aggregate_finish(&a) == 0);
+	uint64_t faults = 0, pages = 0;
+	for (size_t i = 0; i < a.row_count; i++) {
+		faults += a.rows[i].counts.faults;
+		pages += a.rows[i].counts.pages_faulted;
+	}
+	CHECK_U64(faults, 40000);
+	CHECK_U64(pages, 20000);
+	CHECK_U64(a.row_count, 301);
+	/* 20000 pages over 256-page mappings: mapping 78 holds pages 19968..19999 */
+	CHECK_U64(a.rows[78].counts.pages_faulted, 32);
+	CHECK_U64(a.rows[77].counts.pages_faulted, 256);
+	gg_aggregate_free(&a);
+}
+
+/* ---- the command line, run in-process ---- */
+
+static char temp_dir[] = "/tmp/gogrowth-test-XXXXXX";
+
+static char *write_temp_file(const char *name, const char *content, size_t length)
+{
+	static char path[256];
+	snprintf(path, sizeof(path), "%s/%s", temp_dir, name);
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return NULL;
+	fwrite(content, 1, length, f);
+	fclose(f);
+	return path;
+}
+
+struct run_result {
+	int status;
+	char out[8192];
+	char err[2048];
+};
+
+static void read_stream(FILE *stream, char *buffer, size_t size)
+{
+	rewind(stream);
+	size_t got = fread(buffer, 1, size - 1, stream);
+	buffer[got] = '\0';
+	fclose(stream);
+}
+
+static void run(struct run_result *result, int argc, char **argv)
+{
+	FILE *out = tmpfile(), *err = tmpfile();
+	if (!out || !err) {
+		result->status = -1;
+		result->out[0] = result->err[0] = '\0';
+		if (out)
+			fclose(out);
+		if (err)
+			fclose(err);
+		return;
+	}
+	result->status = gogrowth_main(argc, argv, out, err);
+	read_stream(out, result->out, sizeof(result->out));
+	read_stream(err, result->err, sizeof(result->err));
+}
+
+#define RUN(result, ...)                                                    \
+	do {                                                                \
+		char *argv_[] = { "gogrowth", __VA_ARGS__, NULL };          \
+		run((result), (int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_); \
+	} while (0)
+
+static void test_cli(const char *tests_dir)
+{
+	static struct run_result r;
+	char sample[512];
+	current_test = "command line";
+	snprintf(sample, sizeof(sample), "%s/sample.events", tests_dir);
+
+	RUN(&r, "bogus");
+	CHECK_U64((uint64_t)r.status, 2);
+	CHECK(strncmp(r.err, "gogrowth: unknown command 'bogus'\n", 34) == 0);
+	CHECK(strstr(r.err, "usage: gogrowth") != NULL);
+
+	char *no_args[] = { "gogrowth", NULL };
+	run(&r, 1, no_args);
+	CHECK_U64((uint64_t)r.status, 2);
+
+	RUN(&r, "--help");
+	CHECK_U64((uint64_t)r.status, 0);
+	CHECK(strstr(r.out, "report [--csv] [FILE]") != NULL);
+
+	RUN(&r, "report", "--help");
+	CHECK_U64((uint64_t)r.status, 0);
+	RUN(&r, "report", "--bogus");
+	CHECK_U64((uint64_t)r.status, 2);
+	RUN(&r, "report", "a", "b");
+	CHECK_U64((uint64_t)r.status, 2);
+
+	/* the sample: 13 events, lost 1 (see tests/sample.events) */
+	RUN(&r, "report", sample);
+	CHECK_U64((uint64_t)r.status, 0);
+	CHECK_STR(r.err, "");
+	CHECK(strstr(r.out, "total: 13 events, 2 steps, 3 mappings, 1 lost\n") != NULL);
+	CHECK(strstr(r.out, "step 2: grow 1 (cap 512 -> 848)  (events 10, lost 1)\n") != NULL);
+
+	RUN(&r, "report", "--csv", sample);
+	CHECK_U64((uint64_t)r.status, 0);
+	static const char header_start[] =
+		"step,step_name,mapping_start,mapping_len,mapping_end,name,prot,mmaps,";
+	CHECK(strncmp(r.out, header_start, strlen(header_start)) == 0);
+	/* header + 3 rows in step 1 + 3 rows in step 2 */
+	unsigned lines = 0;
+	for (const char *p = r.out; *p; p++)
+		lines += *p == '\n';
+	CHECK_U64(lines, 7);
+	CHECK(strstr(r.out, "\n2,\"grow 1 (cap 512 -> 848)\",0x7f0000000000,8192,0x7f0000002000,"
+			    "libc.so.6,r--,1,8192,0,1,1,") != NULL);
+
+	/* a malformed third line: FILE:LINE and the key, exit 1, nothing on stdout */
+	static const char bad[] =
+		"seq=1 ts=1 " P0 "ev=lost count=1\n"
+		"\n"
+		"seq=2 ts=2 " P0 "ev=munmap addr=0xzz len=1 ret=0\n";
+	char *path = write_temp_file("bad.events", bad, sizeof(bad) - 1);
+	CHECK(path != NULL);
+	if (path) {
+		char expected[512];
+		snprintf(expected, sizeof(expected),
+			 "gogrowth: %s:3: key 'addr': bad hex number: '0xzz'\n", path);
+		RUN(&r, "report", path);
+		CHECK_U64((uint64_t)r.status, 1);
+		CHECK_STR(r.err, expected);
+		CHECK_STR(r.out, "");
+		unlink(path);
+	}
+
+	/* the last line may lack its newline */
+	static const char no_newline[] = "seq=1 ts=1 " P0 "ev=lost count=4";
+	path = write_temp_file("nonl.events", no_newline, sizeof(no_newline) - 1);
+	if (path) {
+		RUN(&r, "report", path);
+		CHECK_U64((uint64_t)r.status, 0);
+		CHECK(strstr(r.out, "total: 1 events, 1 steps, 0 mappings, 4 lost\n") != NULL);
+		unlink(path);
+	}
+
+	/* an over-long line is an error, not a crash */
+	size_t long_length = 70000;
+	char *long_line = malloc(long_length);
+	if (long_line) {
+		memset(long_line, 'a', long_length);
+		long_line[long_length - 1] = '\n';
+		path = write_temp_file("long.events", long_line, long_length);
+		free(long_line);
+		if (path) {
+			RUN(&r, "report", path);
+			CHECK_U64((uint64_t)r.status, 1);
+			CHECK(strstr(r.err, ":1: line longer than 65536 bytes") != NULL);
+			unlink(path);
+		}
+	}
+
+	RUN(&r, "report", "/nonexistent/gogrowth.events");
+	CHECK_U64((uint64_t)r.status, 1);
+	CHECK_STR(r.err, "gogrowth: cannot open '/nonexistent/gogrowth.events': "
+			 "No such file or directory\n");
+
+	RUN(&r, "report", temp_dir); /* a directory: open works, read fails */
+	CHECK_U64((uint64_t)r.status, 1);
+	CHECK(strstr(r.err, "read error: Is a directory") != NULL);
+}
+
+int main(int argc, char **argv)
+{
+	const char *tests_dir = argc > 1 ? argv[1] : "tests";
+
+	if (!mkdtemp(temp_dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_common_prefix();
+	test_mmap();
+	test_munmap_mremap_mprotect_madvise();
+	test_fault();
+	test_tlb_flush();
+	test_fork_exec_exit_lost();
+	test_marker();
+	test_unknown_type_and_keys();
+	test_boundaries();
+	test_malformed();
+	test_aggregate_hand_stream();
+	test_aggregate_edges();
+	test_cli(tests_dir);
+	rmdir(temp_dir);
+
+	printf("%u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
