@@ -43,7 +43,6 @@ add_backports() {
 stamp_dir=$(cache_dir)/stamps
 mkdir -p "$stamp_dir"
 
-# Go 1.23 lives in backports; the suite uses it where it is available.
 add_backports
 
 # apt-get update once a day at most: it is the slow part of a warm run.
@@ -58,17 +57,29 @@ abi=$(apt-cache depends "${target[@]}" linux-image-amd64 2>/dev/null |
 	sed -n "s/.*Depends: linux-image-\($kver[.0-9+a-z-]*-amd64\)\$/\1/p" | head -n1)
 [ -n "$abi" ] || die "no linux-image-$kver* found in the apt sources"
 
-pkgs=(make gcc libc6-dev cpio xz-utils kmod perl bc rsync
-      qemu-system-x86 busybox-static sparse dwarves valgrind
-      "linux-headers-$abi" "linux-source-$kver" golang-1.19-go)
+# Tools come from bookworm; only the kernel's own packages from the series'
+# suite, so that 6.12 does not pull the rest of the machine into backports.
+tools=(make gcc libc6-dev cpio xz-utils kmod perl bc rsync file
+       qemu-system-x86 busybox-static sparse dwarves valgrind clang libclang-rt-14-dev
+       golang-1.19-go)
+kernel_pkgs=("linux-headers-$abi" "linux-source-$kver")
+# Go 1.23 lives in backports; the suite uses it where it is available.
 if apt-cache show golang-1.23-go >/dev/null 2>&1; then
-	pkgs+=(golang-1.23-go)
+	tools+=(golang-1.23-go)
 fi
 
-missing=()
-for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
+missing_of() {
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
+	done
+}
+mapfile -t missing < <(missing_of "${tools[@]}")
+if [ "${#missing[@]}" -gt 0 ]; then
+	log "installing: ${missing[*]}"
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+mapfile -t missing < <(missing_of "${kernel_pkgs[@]}")
 if [ "${#missing[@]}" -gt 0 ]; then
 	log "installing: ${missing[*]}"
 	apt-get install -y -qq --no-install-recommends "${target[@]}" "${missing[@]}" >/dev/null
