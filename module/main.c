@@ -1,36 +1,105 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gogrowth: record what the kernel does while one process grows its memory.
+ * gogrowth: record what the kernel does while one process grows its memory:
+ * mmap and friends, page faults with the page-table entries before and
+ * after, TLB flushes, fork/exec/exit, with CR3 and the pgd of each event.
  *
- * Skeleton: the pid parameter and the debugfs directory.
+ * This file holds the module parameters and the order of setup and
+ * teardown; see Documentation/ABI.md for the user interface.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/debugfs.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/threads.h>
+
+#include "debugfs.h"
+#include "probes.h"
+#include "ring.h"
+#include "target.h"
+
+#define GG_RING_KB_MIN	4
+#define GG_RING_KB_MAX	65536
 
 static int pid;
 module_param(pid, int, 0444);
-MODULE_PARM_DESC(pid, "thread-group id to trace (0: loaded, idle)");
+MODULE_PARM_DESC(pid, "thread-group id to trace from load time (0: loaded, armed, idle)");
 
-static struct dentry *gg_dir;
+static unsigned int ring_kb = 1024;
+module_param(ring_kb, uint, 0444);
+MODULE_PARM_DESC(ring_kb, "ring size per CPU in KiB (4..65536)");
+
+static void gg_unregister_probes(void)
+{
+	/* Each unregister waits for handlers still running on other CPUs. */
+	gg_probe_tlb_unregister();
+	gg_probe_fault_unregister();
+	gg_probes_mm_unregister();
+	gg_target_hooks_unregister();
+}
 
 static int __init gogrowth_init(void)
 {
-	if (pid < 0) {
-		pr_err("pid=%d: must be >= 0\n", pid);
+	int ret;
+
+	if (pid < 0 || pid > PID_MAX_LIMIT) {
+		pr_err("pid=%d: not a pid\n", pid);
 		return -EINVAL;
 	}
-	gg_dir = debugfs_create_dir("gogrowth", NULL);
-	if (IS_ERR(gg_dir))
-		return PTR_ERR(gg_dir);
-	pr_info("loaded, target pid %d\n", pid);
+	if (ring_kb < GG_RING_KB_MIN || ring_kb > GG_RING_KB_MAX) {
+		pr_err("ring_kb=%u: must be in %d..%d\n", ring_kb,
+		       GG_RING_KB_MIN, GG_RING_KB_MAX);
+		return -EINVAL;
+	}
+	ret = gg_ring_init((unsigned long)ring_kb * 1024);
+	if (ret)
+		return ret;
+	/* The target first, so that no early event of it is missed. */
+	if (pid) {
+		ret = gg_target_set(pid);
+		if (ret) {
+			pr_err("pid=%d: cannot trace it: %d\n", pid, ret);
+			goto free_ring;
+		}
+	}
+	ret = gg_target_hooks_register();
+	if (ret)
+		goto release_target;
+	ret = gg_probes_mm_register();
+	if (ret)
+		goto unregister;
+	ret = gg_probe_fault_register();
+	if (ret)
+		goto unregister;
+	ret = gg_probe_tlb_register();
+	if (ret)
+		goto unregister;
+	ret = gg_debugfs_init();
+	if (ret)
+		goto unregister;
+	pr_info("loaded, target pid %d, ring %u KiB per CPU\n", pid, ring_kb);
 	return 0;
+
+unregister:
+	gg_unregister_probes();
+	gg_ring_shutdown();
+release_target:
+	gg_target_release();
+free_ring:
+	gg_ring_free();
+	return ret;
 }
 
 static void __exit gogrowth_exit(void)
 {
-	debugfs_remove_recursive(gg_dir);
+	/* No handler can run after this, so nothing new enters the ring. */
+	gg_unregister_probes();
+	/* Wake blocked readers; they return EOF from now on. */
+	gg_ring_shutdown();
+	gg_debugfs_exit();
+	gg_target_release();
+	/* Marker writes may have queued a wake-up until debugfs went away. */
+	gg_ring_free();
 	pr_info("unloaded\n");
 }
 

@@ -39,7 +39,8 @@ static void count_faults(const struct gg_events *ev, long from, long to,
 		const char *line = ev->line[i];
 		int64_t addr;
 
-		if (!gg_line_is(line, "fault") || !gg_line_num(line, "addr", &addr))
+		if (!gg_line_is(line, "fault") || gg_fault_is_retry(line) ||
+		    !gg_line_num(line, "addr", &addr))
 			continue;
 		if ((uintptr_t)addr < start || (uintptr_t)addr >= start + len)
 			continue;
@@ -382,7 +383,8 @@ TEST_F(traced_self, cow_after_fork_gets_new_pfns)
 		int64_t addr, old_pfn, new_pfn;
 		char trans[32];
 
-		if (!gg_line_is(line, "fault") || !gg_line_num(line, "addr", &addr) ||
+		if (!gg_line_is(line, "fault") || gg_fault_is_retry(line) ||
+		    !gg_line_num(line, "addr", &addr) ||
 		    (uintptr_t)addr < (uintptr_t)p || (uintptr_t)addr >= (uintptr_t)p + len)
 			continue;
 		k = ((uintptr_t)addr - (uintptr_t)p) / GG_PAGE_SIZE;

@@ -181,6 +181,13 @@ bool gg_line_is(const char *line, const char *type)
 	return gg_line_value(line, "ev", ev, sizeof(ev)) && !strcmp(ev, type);
 }
 
+bool gg_fault_is_retry(const char *line)
+{
+	char result[16];
+
+	return gg_line_value(line, "result", result, sizeof(result)) && !strcmp(result, "retry");
+}
+
 size_t gg_split_lines(char *buf, char ***lines)
 {
 	size_t n = 0, cap = 0;

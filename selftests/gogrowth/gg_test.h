@@ -36,6 +36,13 @@ bool gg_line_num(const char *line, const char *key, int64_t *val);
 /* True when the line's ev= is @type. */
 bool gg_line_is(const char *line, const char *type);
 
+/*
+ * True for a fault line that is the first half of a retried fault: on 6.4+
+ * a fault first tried under the per-VMA lock and retried under mmap_lock is
+ * recorded twice, and only the second entry completes it.
+ */
+bool gg_fault_is_retry(const char *line);
+
 /* Splits @buf (modified in place) into lines; returns the count. */
 size_t gg_split_lines(char *buf, char ***lines);
 

@@ -49,7 +49,8 @@ static size_t count_lines(const struct gg_events *ev, pid_t pid, pid_t tid,
 		if (!gg_line_num(ev->line[k], "pid", &lp) || lp != pid)
 			continue;
 		n++;
-		if (p && gg_line_is(ev->line[k], "fault") && gg_line_num(ev->line[k], "tid", &lt) &&
+		if (p && gg_line_is(ev->line[k], "fault") && !gg_fault_is_retry(ev->line[k]) &&
+		    gg_line_num(ev->line[k], "tid", &lt) &&
 		    (tid == 0 || lt == tid) && gg_line_num(ev->line[k], "addr", &addr) &&
 		    (uintptr_t)addr >= (uintptr_t)p && (uintptr_t)addr < (uintptr_t)p + LEN)
 			(*faults_in_region)++;

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Turns a binary record into one text line, as specified in
+ * Documentation/ABI.md. Runs only in the readers' process context.
+ */
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <asm/tlbflush.h>
+
+#include "compat.h"
+#include "format.h"
+#include "pgwalk.h"
+
+static const char * const gg_names[GG_EV_NR] = {
+	[GG_EV_LOST] = "lost",
+	[GG_EV_MMAP] = "mmap",
+	[GG_EV_MUNMAP] = "munmap",
+	[GG_EV_MREMAP] = "mremap",
+	[GG_EV_MPROTECT] = "mprotect",
+	[GG_EV_MADVISE] = "madvise",
+	[GG_EV_BRK] = "brk",
+	[GG_EV_FAULT] = "fault",
+	[GG_EV_TLB_FLUSH] = "tlb_flush",
+	[GG_EV_FORK] = "fork",
+	[GG_EV_EXEC] = "exec",
+	[GG_EV_EXIT] = "exit",
+	[GG_EV_MARKER] = "marker",
+};
+
+static const char * const gg_origins[] = {
+	[GG_ORIGIN_USER] = "user",
+	[GG_ORIGIN_KERNEL] = "kernel",
+	[GG_ORIGIN_GUP] = "gup",
+};
+
+const char *gg_type_name(unsigned int type)
+{
+	return type < GG_EV_NR ? gg_names[type] : "unknown";
+}
+
+/* Appends to @buf at @pos; never writes past @size, always terminates. */
+static __printf(4, 5) int gg_put(char *buf, size_t size, int pos,
+				 const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	pos += vscnprintf(buf + pos, size - pos, fmt, args);
+	va_end(args);
+	return pos;
+}
+
+/* Space, '=', '\' and non-printable bytes become \xNN, so a line splits on spaces. */
+static int gg_put_str(char *buf, size_t size, int pos, const char *key,
+		      const char *s, unsigned int len)
+{
+	unsigned int i;
+
+	pos = gg_put(buf, size, pos, " %s=", key);
+	for (i = 0; i < min_t(unsigned int, len, GG_STR_MAX); i++) {
+		unsigned char c = s[i];
+
+		if (c < 0x21 || c > 0x7e || c == '=' || c == '\\')
+			pos = gg_put(buf, size, pos, "\\x%02x", c);
+		else
+			pos = gg_put(buf, size, pos, "%c", c);
+	}
+	return pos;
+}
+
+/* A return value that is an address, or -errno in decimal. */
+static int gg_put_addr_ret(char *buf, size_t size, int pos, s64 ret)
+{
+	if (IS_ERR_VALUE((unsigned long)ret))
+		return gg_put(buf, size, pos, " ret=%lld", ret);
+	return gg_put(buf, size, pos, " ret=0x%llx", (u64)ret);
+}
+
+static int gg_put_fault(char *buf, size_t size, int pos,
+			const struct gg_ev_fault *f)
+{
+	char of[8], nf[8];
+	const char *origin = f->origin < ARRAY_SIZE(gg_origins) ?
+			     gg_origins[f->origin] : "unknown";
+
+	gg_entry_flags(f->old, f->old_level, of);
+	gg_entry_flags(f->new, f->new_level, nf);
+	pos = gg_put(buf, size, pos,
+		     " addr=0x%llx ip=0x%llx access=%s origin=%s lock=%s level=%s",
+		     f->addr, f->ip, gg_fault_access(f->fflags), origin,
+		     f->fflags & GG_FAULT_FLAG_VMA_LOCK ? "vma" : "mmap",
+		     gg_level_name(f->new, f->new_level));
+	pos = gg_put(buf, size, pos,
+		     " old=0x%llx new=0x%llx old_flags=%s new_flags=%s old_pfn=0x%llx new_pfn=0x%llx",
+		     f->old, f->new, of, nf,
+		     gg_entry_pfn(f->old, f->old_level),
+		     gg_entry_pfn(f->new, f->new_level));
+	return gg_put(buf, size, pos,
+		      " trans=%s result=%s vmf=0x%x node=%d fflags=0x%x",
+		      gg_transition(f->old, f->old_level, f->new, f->new_level),
+		      gg_fault_result(f->vmf), f->vmf, f->node, f->fflags);
+}
+
+static int gg_put_tlb(char *buf, size_t size, int pos,
+		      const struct gg_ev_tlb *t)
+{
+	pos = gg_put(buf, size, pos, " start=0x%llx end=0x%llx stride=%u",
+		     t->start, t->end, t->stride);
+	if (t->end == TLB_FLUSH_ALL)
+		pos = gg_put(buf, size, pos, " pages=all");
+	else if (t->end >= t->start && t->stride < 64)
+		pos = gg_put(buf, size, pos, " pages=%llu",
+			     (t->end - t->start) >> t->stride);
+	else
+		pos = gg_put(buf, size, pos, " pages=0");
+	return gg_put(buf, size, pos, " freed=%u", t->freed);
+}
+
+/* Returns the length of the line written to @buf, newline included. */
+int gg_format(const struct gg_rec *r, char *buf, size_t size)
+{
+	const struct gg_hdr *h = &r->h;
+	int pos;
+
+	pos = gg_put(buf, size, 0,
+		     "seq=%llu ts=%llu cpu=%u pid=%d tid=%d cr3=0x%llx pgd=0x%llx ev=%s",
+		     h->seq, h->ts, h->cpu, h->pid, h->tid, h->cr3, h->pgd,
+		     gg_type_name(h->type));
+
+	switch (h->type) {
+	case GG_EV_LOST:
+		pos = gg_put(buf, size, pos, " count=%llu", r->u.lost.count);
+		break;
+	case GG_EV_MMAP: {
+		const struct gg_ev_mmap *e = &r->u.mmap;
+
+		pos = gg_put(buf, size, pos,
+			     " addr=0x%llx len=%llu prot=0x%llx flags=0x%llx pgoff=%llu anon=%u",
+			     e->addr, e->len, e->prot, e->flags, e->pgoff,
+			     e->anon);
+		if (!e->anon)
+			pos = gg_put_str(buf, size, pos, "file", e->name,
+					 e->name_len);
+		pos = gg_put_addr_ret(buf, size, pos, e->ret);
+		break;
+	}
+	case GG_EV_MUNMAP:
+		pos = gg_put(buf, size, pos, " addr=0x%llx len=%llu ret=%lld",
+			     r->u.munmap.addr, r->u.munmap.len,
+			     r->u.munmap.ret);
+		break;
+	case GG_EV_MREMAP: {
+		const struct gg_ev_mremap *e = &r->u.mremap;
+
+		pos = gg_put(buf, size, pos,
+			     " addr=0x%llx old_len=%llu new_len=%llu flags=0x%llx new_addr=0x%llx",
+			     e->addr, e->old_len, e->new_len, e->flags,
+			     e->new_addr);
+		pos = gg_put_addr_ret(buf, size, pos, e->ret);
+		break;
+	}
+	case GG_EV_MPROTECT:
+		pos = gg_put(buf, size, pos,
+			     " addr=0x%llx len=%llu prot=0x%llx ret=%lld",
+			     r->u.mprotect.addr, r->u.mprotect.len,
+			     r->u.mprotect.prot, r->u.mprotect.ret);
+		break;
+	case GG_EV_MADVISE:
+		pos = gg_put(buf, size, pos,
+			     " addr=0x%llx len=%llu advice=%lld ret=%lld",
+			     r->u.madvise.addr, r->u.madvise.len,
+			     r->u.madvise.advice, r->u.madvise.ret);
+		break;
+	case GG_EV_BRK:
+		pos = gg_put(buf, size, pos, " brk=0x%llx ret=0x%llx",
+			     r->u.brk.brk, r->u.brk.ret);
+		break;
+	case GG_EV_FAULT:
+		pos = gg_put_fault(buf, size, pos, &r->u.fault);
+		break;
+	case GG_EV_TLB_FLUSH:
+		pos = gg_put_tlb(buf, size, pos, &r->u.tlb);
+		break;
+	case GG_EV_FORK:
+		pos = gg_put(buf, size, pos, " child=%d thread=%u",
+			     r->u.fork.child, r->u.fork.thread);
+		break;
+	case GG_EV_EXEC:
+		pos = gg_put_str(buf, size, pos, "filename", r->u.exec.s,
+				 r->u.exec.len);
+		break;
+	case GG_EV_EXIT:
+		pos = gg_put(buf, size, pos, " code=%d group_dead=%u",
+			     r->u.exit.code, r->u.exit.group_dead);
+		break;
+	case GG_EV_MARKER:
+		/* Verbatim: the writer guaranteed no NUL and no newline. */
+		pos = gg_put(buf, size, pos, " text=%.*s",
+			     (int)min_t(u16, r->u.marker.len, GG_STR_MAX),
+			     r->u.marker.s);
+		break;
+	default:
+		break;
+	}
+	return gg_put(buf, size, pos, "\n");
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Lockless page-table walk of a user address, and the decoding of the
+ * entries it finds.
+ *
+ * The walk follows what GUP-fast does: with interrupts off, page tables
+ * cannot be freed under us (x86 frees them after an IPI or an RCU grace
+ * period, MMU_GATHER_RCU_TABLE_FREE), and every level is read once with
+ * READ_ONCE so that a concurrent update shows either the old or the new
+ * entry, never a torn one. It takes no lock, so it is safe in a kprobe
+ * handler whatever the probed function holds. pte_offset_map() is not used:
+ * on 6.12 it may take the PTE lock path and is not exported.
+ */
+#include <linux/irqflags.h>
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+
+#include "pgwalk.h"
+
+void gg_walk(struct mm_struct *mm, unsigned long addr, struct gg_walk *w)
+{
+	unsigned long flags;
+	pgd_t *pgdp, pgd;
+	p4d_t *p4dp, p4d;
+	pud_t *pudp, pud;
+	pmd_t *pmdp, pmd;
+	pte_t *ptep, pte;
+
+	w->val = 0;
+	w->level = GG_LVL_NONE;
+	if (!mm || addr >= TASK_SIZE_MAX)
+		return;
+
+	local_irq_save(flags);
+	pgdp = pgd_offset(mm, addr);
+	pgd = READ_ONCE(*pgdp);
+	if (pgd_none(pgd) || !pgd_present(pgd)) {
+		w->level = GG_LVL_PGD;
+		w->val = pgd_val(pgd);
+		goto out;
+	}
+	p4dp = p4d_offset_lockless(pgdp, pgd, addr);
+	p4d = READ_ONCE(*p4dp);
+	if (p4d_none(p4d) || !p4d_present(p4d)) {
+		w->level = GG_LVL_P4D;
+		w->val = p4d_val(p4d);
+		goto out;
+	}
+	pudp = pud_offset_lockless(p4dp, p4d, addr);
+	pud = READ_ONCE(*pudp);
+	if (pud_none(pud) || !pud_present(pud) || pud_leaf(pud)) {
+		w->level = GG_LVL_PUD;
+		w->val = pud_val(pud);
+		goto out;
+	}
+	pmdp = pmd_offset_lockless(pudp, pud, addr);
+	pmd = READ_ONCE(*pmdp);
+	if (pmd_none(pmd) || !pmd_present(pmd) || pmd_leaf(pmd) ||
+	    pmd_trans_huge(pmd)) {
+		w->level = GG_LVL_PMD;
+		w->val = pmd_val(pmd);
+		goto out;
+	}
+	/* The table the local pmd copy points to, not *pmdp re-read. */
+	ptep = pte_offset_kernel(&pmd, addr);
+	pte = ptep_get_lockless(ptep);
+	w->level = GG_LVL_PTE;
+	w->val = pte_val(pte);
+out:
+	local_irq_restore(flags);
+}
+
+/* The kernel's notion of present: a PROT_NONE entry maps a page too. */
+bool gg_entry_present(u64 val)
+{
+	return val & (_PAGE_PRESENT | _PAGE_PROTNONE);
+}
+
+u64 gg_entry_pfn(u64 val, u8 level)
+{
+	if (!gg_entry_present(val))
+		return 0;
+	switch (level) {
+	case GG_LVL_PTE:
+		return pte_pfn(__pte(val));
+	case GG_LVL_PMD:
+		return pmd_pfn(__pmd(val));
+	case GG_LVL_PUD:
+		return pud_pfn(__pud(val));
+	default:
+		return 0;
+	}
+}
+
+int gg_entry_node(u64 val, u8 level)
+{
+	u64 pfn = gg_entry_pfn(val, level);
+
+	if (!pfn || !pfn_valid(pfn))
+		return NUMA_NO_NODE;
+	return page_to_nid(pfn_to_page(pfn));
+}
+
+const char *gg_level_name(u64 val, u8 level)
+{
+	if (!gg_entry_present(val))
+		return "none";
+	switch (level) {
+	case GG_LVL_PTE:
+		return "pte";
+	case GG_LVL_PMD:
+		return "pmd";
+	case GG_LVL_PUD:
+		return "pud";
+	default:
+		return "none";
+	}
+}
+
+void gg_entry_flags(u64 val, u8 level, char out[8])
+{
+	out[0] = val & _PAGE_PRESENT ? 'P' : '-';
+	out[1] = val & _PAGE_RW ? 'W' : '-';
+	out[2] = val & _PAGE_USER ? 'U' : '-';
+	out[3] = val & _PAGE_ACCESSED ? 'A' : '-';
+	out[4] = val & _PAGE_DIRTY ? 'D' : '-';
+	out[5] = val & _PAGE_NX ? 'N' : '-';
+	/* Bit 7 is PAT in a PTE; it only means "huge" above the PTE level. */
+	out[6] = level > GG_LVL_PTE && (val & _PAGE_PSE) ? 'H' : '-';
+	out[7] = '\0';
+}
+
+const char *gg_transition(u64 old, u8 old_level, u64 new, u8 new_level)
+{
+	bool op = gg_entry_present(old), np = gg_entry_present(new);
+	bool to_rw;
+
+	if (!op)
+		return np ? "none->present" : "none->none";
+	if (!np)
+		return "present->none";
+	to_rw = !(old & _PAGE_RW) && (new & _PAGE_RW);
+	if (gg_entry_pfn(old, old_level) != gg_entry_pfn(new, new_level))
+		return to_rw ? "ro->rw-cow" : "present->present-newpfn";
+	return to_rw ? "ro->rw" : "present->present";
+}
+
+const char *gg_fault_result(u32 vmf)
+{
+	if (vmf & (__force u32)VM_FAULT_OOM)
+		return "oom";
+	if (vmf & (__force u32)VM_FAULT_SIGBUS)
+		return "sigbus";
+	if (vmf & (__force u32)VM_FAULT_SIGSEGV)
+		return "sigsegv";
+	if (vmf & (__force u32)(VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE))
+		return "hwpoison";
+	if (vmf & (__force u32)VM_FAULT_RETRY)
+		return "retry";
+	if (vmf & (__force u32)VM_FAULT_COMPLETED)
+		return "completed";
+	if (vmf & (__force u32)VM_FAULT_FALLBACK)
+		return "fallback";
+	if (vmf & (__force u32)VM_FAULT_ERROR)
+		return "error";
+	if (vmf & (__force u32)VM_FAULT_MAJOR)
+		return "major";
+	return "minor";
+}
+
+const char *gg_fault_access(u32 fflags)
+{
+	if (fflags & FAULT_FLAG_WRITE)
+		return "write";
+	if (fflags & FAULT_FLAG_INSTRUCTION)
+		return "exec";
+	return "read";
+}

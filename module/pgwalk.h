@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef GOGROWTH_PGWALK_H
+#define GOGROWTH_PGWALK_H
+
+#include <linux/mm_types.h>
+#include <linux/types.h>
+
+#include "event.h"
+
+struct gg_walk {
+	u64 val;		/* raw entry where the walk stopped */
+	u8 level;		/* enum gg_level */
+};
+
+/* Probe context: no locks taken, no sleeping. */
+void gg_walk(struct mm_struct *mm, unsigned long addr, struct gg_walk *w);
+bool gg_entry_present(u64 val);
+u64 gg_entry_pfn(u64 val, u8 level);
+int gg_entry_node(u64 val, u8 level);
+
+/* Decoding for the text format. */
+const char *gg_level_name(u64 val, u8 level);
+void gg_entry_flags(u64 val, u8 level, char out[8]);
+const char *gg_transition(u64 old, u8 old_level, u64 new, u8 new_level);
+const char *gg_fault_result(u32 vmf);
+const char *gg_fault_access(u32 fflags);
+
+#endif /* GOGROWTH_PGWALK_H */

@@ -1,0 +1,539 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-CPU event ring, the accounting of lost events and the wake-up of
+ * readers.
+ *
+ * Writers run in probe context (kprobes, kretprobes, tracepoints) and in
+ * process context (marker writes). Each write runs with interrupts off on
+ * its CPU, so the per-CPU counters, the pending-lost count and the order of
+ * the (seq, ts) pair in the ring never interleave with another write on the
+ * same CPU. None of the hooks runs in NMI context.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/irq_work.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/ring_buffer.h>
+#include <linux/sched.h>
+#include <linux/seqlock.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <asm/special_insns.h>
+
+#include "compat.h"
+#include "format.h"
+#include "ring.h"
+
+struct gg_cpu_stats {
+	seqcount_t sc;		/* lets stats see a consistent triple */
+	u64 generated;
+	u64 recorded;
+	u64 lost;
+	u64 pending;		/* lost since the last record on this CPU */
+	u64 by_type[GG_EV_NR];
+};
+
+struct gg_probe_ref {
+	const char *name;
+	struct kprobe *kp;
+	struct kretprobe *rp;
+	unsigned long base;	/* nmissed at the last clear */
+};
+
+#define GG_MAX_PROBES	16
+
+static struct trace_buffer *gg_buf;
+static unsigned long gg_buf_bytes;
+static DEFINE_PER_CPU(struct gg_cpu_stats, gg_stats);
+static atomic64_t gg_seq = ATOMIC64_INIT(0);
+static bool gg_enabled = true;
+static bool gg_paused;
+static bool gg_shutdown;
+static unsigned long gg_clear_gen;
+
+static struct gg_probe_ref gg_probes[GG_MAX_PROBES];
+static unsigned int gg_nprobes;
+static atomic_long_t gg_missed_seen = ATOMIC_LONG_INIT(0);
+
+/* Serialises consumers, snapshots and control (clear, enable). */
+static DEFINE_MUTEX(gg_read_mutex);
+
+DECLARE_WAIT_QUEUE_HEAD(gg_ring_wq);
+static struct irq_work gg_iw;
+
+static void gg_iw_fn(struct irq_work *work)
+{
+	wake_up_interruptible(&gg_ring_wq);
+}
+
+int gg_ring_init(unsigned long bytes_per_cpu)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		seqcount_init(&per_cpu_ptr(&gg_stats, cpu)->sc);
+	init_irq_work(&gg_iw, gg_iw_fn);
+	/* No RB_FL_OVERWRITE: a full ring refuses new events, counted as lost. */
+	gg_buf = ring_buffer_alloc(bytes_per_cpu, 0);
+	if (!gg_buf)
+		return -ENOMEM;
+	gg_buf_bytes = bytes_per_cpu;
+	return 0;
+}
+
+void gg_ring_shutdown(void)
+{
+	WRITE_ONCE(gg_shutdown, true);
+	wake_up_interruptible_all(&gg_ring_wq);
+	irq_work_sync(&gg_iw);
+}
+
+void gg_ring_free(void)
+{
+	irq_work_sync(&gg_iw);
+	if (gg_buf)
+		ring_buffer_free(gg_buf);
+	gg_buf = NULL;
+}
+
+bool gg_ring_shutting_down(void)
+{
+	return READ_ONCE(gg_shutdown);
+}
+
+bool gg_recording(void)
+{
+	return READ_ONCE(gg_enabled) && !READ_ONCE(gg_paused);
+}
+
+static unsigned long gg_probe_missed(const struct gg_probe_ref *p)
+{
+	unsigned long n = READ_ONCE(p->kp->nmissed);
+
+	if (p->rp)
+		n += (unsigned int)READ_ONCE(p->rp->nmissed);
+	return n;
+}
+
+static unsigned long gg_missed_total(void)
+{
+	/* Pairs with the release in gg_ring_track_probe(). */
+	unsigned int i, n = smp_load_acquire(&gg_nprobes);
+	unsigned long sum = 0;
+
+	for (i = 0; i < n; i++)
+		sum += gg_probe_missed(&gg_probes[i]);
+	return sum;
+}
+
+void gg_ring_track_probe(const char *name, struct kprobe *kp,
+			 struct kretprobe *rp)
+{
+	struct gg_probe_ref *p;
+
+	if (WARN_ON_ONCE(gg_nprobes >= GG_MAX_PROBES))
+		return;
+	p = &gg_probes[gg_nprobes];
+	p->name = name;
+	p->kp = kp;
+	p->rp = rp;
+	p->base = gg_probe_missed(p);
+	atomic_long_add(p->base, &gg_missed_seen);
+	/* Probe context reads the table locklessly: publish the entry last. */
+	smp_store_release(&gg_nprobes, gg_nprobes + 1);
+}
+
+/* Forget misses that happened while nothing was being recorded. */
+void gg_ring_rebase_missed(void)
+{
+	atomic_long_set(&gg_missed_seen, gg_missed_total());
+}
+
+static inline void gg_add(u64 *ctr, u64 n)
+{
+	WRITE_ONCE(*ctr, *ctr + n);
+}
+
+/*
+ * A missed probe hit is a lost event, but the kprobe core only counts it.
+ * Charge new misses to the CPU that notices them first, with IRQs off.
+ */
+static void gg_account_missed(struct gg_cpu_stats *st)
+{
+	unsigned long seen = atomic_long_read(&gg_missed_seen);
+	unsigned long now = gg_missed_total();
+	unsigned long delta = now - seen;
+
+	if (!delta || (long)delta < 0)
+		return;
+	if (atomic_long_cmpxchg(&gg_missed_seen, seen, now) != seen)
+		return;
+	gg_add(&st->generated, delta);
+	gg_add(&st->lost, delta);
+	gg_add(&st->pending, delta);
+}
+
+static void gg_fill_hdr(struct gg_hdr *h, enum gg_type type, u64 ts,
+			const struct mm_struct *mm, u32 len)
+{
+	h->seq = atomic64_inc_return(&gg_seq);
+	h->ts = ts;
+	h->type = type;
+	h->cpu = smp_processor_id();
+	h->len = len;
+	if (type == GG_EV_LOST) {
+		h->cr3 = 0;
+		h->pgd = 0;
+		h->pid = 0;
+		h->tid = 0;
+		return;
+	}
+	h->cr3 = __read_cr3();
+	h->pgd = mm ? __pa(mm->pgd) : 0;
+	h->pid = task_tgid_nr(current);
+	h->tid = task_pid_nr(current);
+}
+
+/* Like PERF_RECORD_LOST: tell the reader how many events are missing here. */
+static bool gg_write_lost(struct gg_cpu_stats *st, u64 ts)
+{
+	struct ring_buffer_event *ev;
+	struct gg_rec *rec;
+	u32 len = sizeof(rec->u.lost);
+
+	ev = ring_buffer_lock_reserve(gg_buf, sizeof(rec->h) + len);
+	if (!ev)
+		return false;
+	rec = ring_buffer_event_data(ev);
+	gg_fill_hdr(&rec->h, GG_EV_LOST, ts, NULL, len);
+	rec->u.lost.count = st->pending;
+	gg_rb_unlock_commit(gg_buf, ev);
+	WRITE_ONCE(st->pending, 0);
+	return true;
+}
+
+static void gg_wake(void)
+{
+	/* Probe context may hold scheduler locks: wake from an irq_work. */
+	if (wq_has_sleeper(&gg_ring_wq))
+		irq_work_queue(&gg_iw);
+}
+
+void gg_emit(enum gg_type type, const struct mm_struct *mm,
+	     const void *payload, u32 len)
+{
+	struct ring_buffer_event *ev;
+	struct gg_cpu_stats *st;
+	struct gg_rec *rec;
+	unsigned long flags;
+	u64 ts;
+
+	if (WARN_ON_ONCE(type >= GG_EV_NR || len > sizeof(rec->u)))
+		return;
+	local_irq_save(flags);
+	if (!gg_recording())
+		goto out;
+	st = this_cpu_ptr(&gg_stats);
+	ts = ktime_get_mono_fast_ns();
+	raw_write_seqcount_begin(&st->sc);
+	gg_account_missed(st);
+	gg_add(&st->generated, 1);
+	gg_add(&st->by_type[type], 1);
+	if (st->pending && !gg_write_lost(st, ts))
+		goto lost;
+	ev = ring_buffer_lock_reserve(gg_buf, sizeof(rec->h) + len);
+	if (!ev)
+		goto lost;
+	rec = ring_buffer_event_data(ev);
+	gg_fill_hdr(&rec->h, type, ts, mm, len);
+	memcpy(&rec->u, payload, len);
+	gg_rb_unlock_commit(gg_buf, ev);
+	gg_add(&st->recorded, 1);
+	raw_write_seqcount_end(&st->sc);
+	gg_wake();
+	goto out;
+lost:
+	gg_add(&st->lost, 1);
+	gg_add(&st->pending, 1);
+	raw_write_seqcount_end(&st->sc);
+out:
+	local_irq_restore(flags);
+}
+
+bool gg_ring_enabled(void)
+{
+	return READ_ONCE(gg_enabled);
+}
+
+void gg_ring_set_enabled(bool on)
+{
+	mutex_lock(&gg_read_mutex);
+	if (on && !gg_enabled)
+		gg_ring_rebase_missed();
+	WRITE_ONCE(gg_enabled, on);
+	mutex_unlock(&gg_read_mutex);
+}
+
+void gg_ring_clear(void)
+{
+	unsigned int i;
+	int cpu;
+
+	mutex_lock(&gg_read_mutex);
+	WRITE_ONCE(gg_paused, true);
+	/* Writers run with IRQs off: after this none is half-way through. */
+	synchronize_rcu();
+	ring_buffer_reset(gg_buf);
+	for_each_possible_cpu(cpu) {
+		struct gg_cpu_stats *st = per_cpu_ptr(&gg_stats, cpu);
+
+		st->generated = 0;
+		st->recorded = 0;
+		st->lost = 0;
+		st->pending = 0;
+		memset(st->by_type, 0, sizeof(st->by_type));
+	}
+	for (i = 0; i < gg_nprobes; i++)
+		gg_probes[i].base = gg_probe_missed(&gg_probes[i]);
+	gg_ring_rebase_missed();
+	gg_clear_gen++;
+	WRITE_ONCE(gg_paused, false);
+	mutex_unlock(&gg_read_mutex);
+}
+
+static void gg_stats_snap(int cpu, struct gg_cpu_stats *out)
+{
+	struct gg_cpu_stats *st = per_cpu_ptr(&gg_stats, cpu);
+	unsigned int seq;
+	int i;
+
+	do {
+		seq = read_seqcount_begin(&st->sc);
+		out->generated = READ_ONCE(st->generated);
+		out->recorded = READ_ONCE(st->recorded);
+		out->lost = READ_ONCE(st->lost);
+		for (i = 0; i < GG_EV_NR; i++)
+			out->by_type[i] = READ_ONCE(st->by_type[i]);
+	} while (read_seqcount_retry(&st->sc, seq));
+}
+
+void gg_ring_show_stats(struct seq_file *m)
+{
+	struct gg_cpu_stats snap, total = {};
+	unsigned long flags;
+	unsigned int i;
+	int cpu;
+
+	/* Misses nobody has charged yet still have to show up as lost. */
+	local_irq_save(flags);
+	if (gg_recording()) {
+		struct gg_cpu_stats *st = this_cpu_ptr(&gg_stats);
+
+		raw_write_seqcount_begin(&st->sc);
+		gg_account_missed(st);
+		raw_write_seqcount_end(&st->sc);
+	}
+	local_irq_restore(flags);
+
+	seq_printf(m, "enabled %d\n", gg_ring_enabled());
+	seq_printf(m, "ring_bytes_per_cpu %lu\n", gg_buf_bytes);
+	for_each_possible_cpu(cpu) {
+		gg_stats_snap(cpu, &snap);
+		total.generated += snap.generated;
+		total.recorded += snap.recorded;
+		total.lost += snap.lost;
+		for (i = 0; i < GG_EV_NR; i++)
+			total.by_type[i] += snap.by_type[i];
+		if (!cpu_online(cpu) && !snap.generated)
+			continue;
+		seq_printf(m, "cpu%d generated %llu recorded %llu lost %llu entries %lu bytes %lu\n",
+			   cpu, snap.generated, snap.recorded, snap.lost,
+			   ring_buffer_entries_cpu(gg_buf, cpu),
+			   ring_buffer_bytes_cpu(gg_buf, cpu));
+	}
+	seq_puts(m, "events");
+	for (i = 0; i < GG_EV_NR; i++) {
+		if (i == GG_EV_LOST)
+			continue;
+		seq_printf(m, " %s %llu", gg_type_name(i), total.by_type[i]);
+	}
+	seq_printf(m, "\ntotal generated %llu recorded %llu lost %llu\n",
+		   total.generated, total.recorded, total.lost);
+	seq_puts(m, "missed_probes");
+	/* Pairs with the release in gg_ring_track_probe(). */
+	for (i = 0; i < smp_load_acquire(&gg_nprobes); i++)
+		seq_printf(m, " %s %lu", gg_probes[i].name,
+			   gg_probe_missed(&gg_probes[i]) - gg_probes[i].base);
+	seq_putc(m, '\n');
+}
+
+/* ---- readers ---- */
+
+void gg_ring_read_lock(void)
+{
+	mutex_lock(&gg_read_mutex);
+}
+
+void gg_ring_read_unlock(void)
+{
+	mutex_unlock(&gg_read_mutex);
+}
+
+bool gg_ring_has_data(void)
+{
+	return !ring_buffer_empty(gg_buf);
+}
+
+static bool gg_before(const struct gg_hdr *a, const struct gg_hdr *b)
+{
+	if (a->ts != b->ts)
+		return a->ts < b->ts;
+	return a->seq < b->seq;
+}
+
+static void gg_copy(struct gg_rec *out, struct ring_buffer_event *ev)
+{
+	size_t n = min_t(size_t, ring_buffer_event_length(ev), sizeof(*out));
+
+	memset(out, 0, sizeof(*out));
+	memcpy(out, ring_buffer_event_data(ev), n);
+	if (n < sizeof(out->h))
+		out->h.len = 0;
+	else
+		out->h.len = min_t(u32, out->h.len, n - sizeof(out->h));
+}
+
+bool gg_ring_consume(struct gg_rec *out)
+{
+	struct ring_buffer_event *ev;
+	struct gg_hdr best = {};
+	int cpu, best_cpu = -1;
+
+	mutex_lock(&gg_read_mutex);
+	for_each_possible_cpu(cpu) {
+		const struct gg_hdr *h;
+
+		ev = ring_buffer_peek(gg_buf, cpu, NULL, NULL);
+		if (!ev)
+			continue;
+		h = ring_buffer_event_data(ev);
+		if (best_cpu < 0 || gg_before(h, &best)) {
+			best = *h;
+			best_cpu = cpu;
+		}
+	}
+	if (best_cpu >= 0) {
+		ev = ring_buffer_consume(gg_buf, best_cpu, NULL, NULL);
+		if (ev)
+			gg_copy(out, ev);
+		else
+			best_cpu = -1;
+	}
+	mutex_unlock(&gg_read_mutex);
+	return best_cpu >= 0;
+}
+
+struct gg_snap {
+	u64 max_seq;
+	unsigned long gen;
+	struct ring_buffer_iter **it;
+	u64 *last;		/* last seq returned per CPU */
+};
+
+struct gg_snap *gg_snap_open(void)
+{
+	struct gg_snap *s;
+	int cpu;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return NULL;
+	s->it = kcalloc(nr_cpu_ids, sizeof(*s->it), GFP_KERNEL);
+	s->last = kcalloc(nr_cpu_ids, sizeof(*s->last), GFP_KERNEL);
+	if (!s->it || !s->last)
+		goto fail;
+	mutex_lock(&gg_read_mutex);
+	/* The snapshot ends at what was recorded when it was opened. */
+	s->max_seq = atomic64_read(&gg_seq);
+	s->gen = gg_clear_gen;
+	for_each_possible_cpu(cpu)
+		s->it[cpu] = ring_buffer_read_start(gg_buf, cpu, GFP_KERNEL);
+	mutex_unlock(&gg_read_mutex);
+	return s;
+fail:
+	kfree(s->it);
+	kfree(s->last);
+	kfree(s);
+	return NULL;
+}
+
+/*
+ * Head of one CPU's iterator that belongs to the snapshot. A concurrent
+ * consumer makes the iterator restart at the read position, which can
+ * replay events this snapshot already returned: skip those.
+ */
+static struct ring_buffer_event *gg_snap_peek(struct gg_snap *s, int cpu)
+{
+	struct ring_buffer_event *ev;
+	const struct gg_hdr *h;
+
+	while ((ev = ring_buffer_iter_peek(s->it[cpu], NULL))) {
+		h = ring_buffer_event_data(ev);
+		if (h->seq > s->max_seq)
+			return NULL;
+		if (h->seq > s->last[cpu])
+			return ev;
+		ring_buffer_iter_advance(s->it[cpu]);
+	}
+	return NULL;
+}
+
+/* Caller holds gg_ring_read_lock(). */
+bool gg_snap_next(struct gg_snap *s, struct gg_rec *out)
+{
+	struct ring_buffer_event *ev;
+	struct gg_hdr best = {};
+	int cpu, best_cpu = -1;
+
+	if (s->gen != gg_clear_gen)
+		return false;
+	for_each_possible_cpu(cpu) {
+		const struct gg_hdr *h;
+
+		if (!s->it[cpu])
+			continue;
+		ev = gg_snap_peek(s, cpu);
+		if (!ev)
+			continue;
+		h = ring_buffer_event_data(ev);
+		if (best_cpu < 0 || gg_before(h, &best)) {
+			best = *h;
+			best_cpu = cpu;
+		}
+	}
+	if (best_cpu < 0)
+		return false;
+	ev = gg_snap_peek(s, best_cpu);
+	if (!ev)
+		return false;
+	gg_copy(out, ev);
+	s->last[best_cpu] = out->h.seq;
+	ring_buffer_iter_advance(s->it[best_cpu]);
+	return true;
+}
+
+void gg_snap_close(struct gg_snap *s)
+{
+	int cpu;
+
+	if (!s)
+		return;
+	for_each_possible_cpu(cpu)
+		if (s->it[cpu])
+			ring_buffer_read_finish(s->it[cpu]);
+	kfree(s->it);
+	kfree(s->last);
+	kfree(s);
+}
