@@ -15,6 +15,7 @@ log "booting $abi ($ACCEL) for the selftests; logs in $logdir"
 guest_rc=0
 "$here/vm-run.sh" --kernel "$(cache_dir)/kernels/$abi/vmlinuz" \
 	--initrd "$initrd" \
-	--job selftests --logdir "$logdir" --timeout "${GG_TIMEOUT:-1800}" || guest_rc=$?
+	--job selftests --logdir "$logdir" --timeout "${GG_TIMEOUT:-1800}" \
+	${GG_TESTS:+--append "gg_tests=$GG_TESTS"} || guest_rc=$?
 
 "$here/ktap-summary.sh" "$logdir/results.log" "$logdir/verdict"

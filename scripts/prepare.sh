@@ -26,7 +26,14 @@ stage=$(mktemp -d "$guest/stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 
 log "building for $abi"
-make -s -C "$top" module KDIR="$kdir" >&2
+# The module is built in a copy, so that runs for different kernels can
+# prepare at the same time and the tree's own build is left alone.
+modsrc=$(mktemp -d "$guest/module-src.XXXXXX")
+trap 'rm -rf "$stage" "$modsrc"' EXIT
+cp "$top/Kbuild" "$modsrc/"
+mkdir "$modsrc/module"
+cp "$top"/module/Kbuild "$top"/module/*.[ch] "$modsrc/module/"
+make -s -C "$kdir" M="$modsrc" W=1 modules >&2
 make -s -C "$top" selftests KVER="$kver" KSFT_DIR="$ksft" SELFTEST_OUT="$guest/selftests" >&2
 if [ -e "$top/userspace/Makefile" ]; then
 	make -s -C "$top/userspace" STATIC=1 >&2
@@ -42,9 +49,8 @@ make -s -C "$top/selftests/gogrowth" KSFT_DIR="$ksft" OUTPUT="$guest/selftests" 
 	INSTALL_PATH="$stage/opt/kselftest/gogrowth" install >&2
 make -s -C "$top/selftests/gogrowth" KSFT_DIR="$ksft" OUTPUT="$guest/selftests" \
 	COLLECTION=gogrowth emit_tests >"$stage/opt/kselftest/kselftest-list.txt"
-cp "$top/module/gogrowth.ko" "$stage/opt/kselftest/gogrowth/"
-
-cp "$top/module/gogrowth.ko" "$stage/opt/gogrowth/"
+cp "$modsrc/module/gogrowth.ko" "$stage/opt/kselftest/gogrowth/"
+cp "$modsrc/module/gogrowth.ko" "$stage/opt/gogrowth/"
 if [ -x "$top/userspace/gogrowth" ]; then
 	cp "$top/userspace/gogrowth" "$stage/opt/gogrowth/"
 fi

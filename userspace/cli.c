@@ -2,6 +2,9 @@
 /* Subcommand dispatch. To add a command, add a row to `commands`. */
 #include "cli.h"
 
+#include "check.h"
+#include "go_rules.h"
+#include "record.h"
 #include "report.h"
 
 #include <string.h>
@@ -15,6 +18,12 @@ struct command {
 static const struct command commands[] = {
 	{ "report", "report [--csv] [FILE]   summarise an event stream per step and mapping",
 	  gg_report_command },
+	{ "record", "record [-o FILE] -- CMD [ARGS] | -p PID   trace a process, write its events",
+	  gg_record_command },
+	{ "check", "check SEQUENCE... | --all [--keep FILE]   run growth sequences, check events",
+	  gg_check_command },
+	{ "model", "model slice-go117|slice-go118 N   print Go's slice capacities up to N",
+	  gg_model_command },
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))

@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -452,6 +455,169 @@ TEST_F(traced_self, cr3_matches_top_page_table)
 	EXPECT_GE(checked, 5);
 	EXPECT_EQ(0, mismatched);
 	EXPECT_NE(0, first_pgd);
+}
+
+/* Origins of the faults in [p, p + len) between two markers. */
+static void count_origins(const struct gg_events *ev, const char *from, const char *to,
+			  const char *p, size_t len, size_t *user, size_t *kernel, size_t *gup)
+{
+	long begin = gg_events_marker(ev, from), end = gg_events_marker(ev, to), i;
+	char origin[16];
+
+	*user = *kernel = *gup = 0;
+	for (i = begin + 1; begin >= 0 && i < end; i++) {
+		const char *line = ev->line[i];
+		int64_t addr;
+
+		if (!gg_line_is(line, "fault") || gg_fault_is_retry(line) ||
+		    !gg_line_num(line, "addr", &addr) ||
+		    (uintptr_t)addr < (uintptr_t)p || (uintptr_t)addr >= (uintptr_t)p + len ||
+		    !gg_line_value(line, "origin", origin, sizeof(origin)))
+			continue;
+		*user += !strcmp(origin, "user");
+		*kernel += !strcmp(origin, "kernel");
+		*gup += !strcmp(origin, "gup");
+	}
+}
+
+TEST_F(traced_self, kernel_access_and_gup_origins)
+{
+	const size_t pages = 8, len = pages * GG_PAGE_SIZE;
+	size_t user, kernel, gup;
+	char *by_read = map_anon(len), *populated;
+	int zero = open("/dev/zero", O_RDONLY);
+
+	ASSERT_NE(NULL, by_read);
+	ASSERT_GE(zero, 0);
+	/* read() fills the buffer from the kernel: kernel accesses to user memory */
+	ASSERT_EQ(0, gg_marker("read-begin"));
+	ASSERT_EQ((ssize_t)len, read(zero, by_read, len));
+	ASSERT_EQ(0, gg_marker("read-end"));
+	close(zero);
+	/* MAP_POPULATE faults the pages in through get_user_pages */
+	ASSERT_EQ(0, gg_marker("populate-begin"));
+	populated = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ASSERT_NE(MAP_FAILED, populated);
+	ASSERT_EQ(0, gg_marker("populate-end"));
+
+	ASSERT_TRUE(gg_events_read(&self->ev));
+	count_origins(&self->ev, "read-begin", "read-end", by_read, len, &user, &kernel, &gup);
+	EXPECT_EQ(0, user);
+	EXPECT_EQ(pages, kernel);
+	EXPECT_EQ(0, gup);
+	count_origins(&self->ev, "populate-begin", "populate-end", populated, len,
+		      &user, &kernel, &gup);
+	EXPECT_EQ(0, user);
+	EXPECT_EQ(0, kernel);
+	EXPECT_GE(gup, 1);	/* one per page, or one per huge page if THP applies */
+	EXPECT_LE(gup, pages);
+	munmap(by_read, len);
+	munmap(populated, len);
+}
+
+/* Kernel release as major * 100 + minor, e.g. 601 or 612. */
+static int kernel_series(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return 0;
+	return major * 100 + minor;
+}
+
+/* Holds mmap_lock for writing, over and over, until told to stop. */
+static void *mmap_lock_contender(void *arg)
+{
+	int *stop = arg;
+
+	while (!__atomic_load_n(stop, __ATOMIC_ACQUIRE)) {
+		void *q = mmap(NULL, GG_PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (q != MAP_FAILED)
+			munmap(q, GG_PAGE_SIZE);
+	}
+	return NULL;
+}
+
+/*
+ * A VMA of its own that cannot merge with a neighbour (PROT_NONE guards):
+ * its first fault needs an anon_vma, which 6.4+ kernels set up under
+ * mmap_lock, so under the per-VMA lock the fault may be retried.
+ */
+static char *guarded_page(void)
+{
+	char *p = mmap(NULL, 3 * GG_PAGE_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED || mprotect(p + GG_PAGE_SIZE, GG_PAGE_SIZE, PROT_READ | PROT_WRITE))
+		return NULL;
+	return p + GG_PAGE_SIZE;
+}
+
+TEST_F(traced_self, retried_faults_are_recorded_and_linked)
+{
+	const int vmas = 300;
+	size_t retries = 0, linked = 0, vma_locked = 0;
+	char *pages[300];
+	int stop = 0, k;
+	pthread_t th;
+	char lock[16];
+	long begin, end, i, j;
+
+	ASSERT_EQ(0, pthread_create(&th, NULL, mmap_lock_contender, &stop));
+	ASSERT_EQ(0, gg_marker("retry-begin"));
+	for (k = 0; k < vmas; k++) {
+		pages[k] = guarded_page();
+		ASSERT_NE(NULL, pages[k]);
+		pages[k][0] = 1;
+	}
+	ASSERT_EQ(0, gg_marker("retry-end"));
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+
+	ASSERT_TRUE(gg_events_read(&self->ev));
+	begin = gg_events_marker(&self->ev, "retry-begin");
+	end = gg_events_marker(&self->ev, "retry-end");
+	ASSERT_GE(begin, 0);
+	for (i = begin + 1; i < end; i++) {
+		int64_t addr, tid, addr2, tid2;
+
+		if (!gg_line_is(self->ev.line[i], "fault"))
+			continue;
+		if (gg_line_value(self->ev.line[i], "lock", lock, sizeof(lock)) &&
+		    !strcmp(lock, "vma"))
+			vma_locked++;
+		if (!gg_fault_is_retry(self->ev.line[i]))
+			continue;
+		retries++;
+		ASSERT_TRUE(gg_line_num(self->ev.line[i], "addr", &addr));
+		ASSERT_TRUE(gg_line_num(self->ev.line[i], "tid", &tid));
+		/* its second half: the next fault of the thread, same address */
+		for (j = i + 1; j < end; j++) {
+			if (!gg_line_is(self->ev.line[j], "fault") ||
+			    !gg_line_num(self->ev.line[j], "tid", &tid2) || tid2 != tid)
+				continue;
+			if (gg_line_num(self->ev.line[j], "addr", &addr2) && addr2 == addr &&
+			    gg_line_value(self->ev.line[j], "lock", lock, sizeof(lock)) &&
+			    !strcmp(lock, "mmap"))
+				linked++;
+			break;
+		}
+	}
+	for (k = 0; k < vmas; k++)
+		munmap(pages[k] - GG_PAGE_SIZE, 3 * GG_PAGE_SIZE);
+	TH_LOG("kernel %d: %zu faults under the VMA lock, %zu retried, %zu linked",
+	       kernel_series(), vma_locked, retries, linked);
+	EXPECT_EQ(retries, linked);
+	if (kernel_series() < 604) {
+		EXPECT_EQ(0, vma_locked);
+		EXPECT_EQ(0, retries);
+	} else {
+		EXPECT_GE(vma_locked, 1);
+		if (!retries)
+			SKIP(return, "no fault was retried this time: linkage not exercised");
+	}
 }
 
 TEST_HARNESS_MAIN

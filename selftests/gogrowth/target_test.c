@@ -311,6 +311,74 @@ TEST_F(target, exit_stops_tracing_and_reused_pid_is_not_traced)
 	}
 }
 
+TEST_F(target, exec_is_recorded_and_followed)
+{
+	int go[2], status;
+	long exec_line, i;
+	size_t after = 0, bad_cr3 = 0;
+	int64_t pgd_before = -1, pgd_after = -1;
+	char filename[64];
+	pid_t child;
+
+	ASSERT_EQ(0, pipe(go));
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (child == 0) {
+		char c;
+
+		close(go[1]);
+		map_and_touch();
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		execl("/bin/busybox", "busybox", "true", (char *)NULL);
+		_exit(2);
+	}
+	close(go[0]);
+	ASSERT_EQ(0, gg_set_target(child));
+	ASSERT_EQ(1, write(go[1], "x", 1));
+	close(go[1]);
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	ASSERT_TRUE(gg_events_read(&self->ev));
+	exec_line = gg_events_find(&self->ev, -1, "exec");
+	ASSERT_GE(exec_line, 0);
+	ASSERT_TRUE(gg_line_value(self->ev.line[exec_line], "filename", filename,
+				  sizeof(filename)));
+	EXPECT_STREQ("/bin/busybox", filename);
+	for (i = 0; i < (long)self->ev.count; i++) {
+		int64_t p, pgd, cr3;
+
+		if (!gg_line_num(self->ev.line[i], "pid", &p) || p != child ||
+		    gg_line_is(self->ev.line[i], "exit") ||
+		    !gg_line_num(self->ev.line[i], "pgd", &pgd) ||
+		    !gg_line_num(self->ev.line[i], "cr3", &cr3))
+			continue;
+		if (pgd_before < 0) {
+			pgd_before = pgd;
+		} else if (i > exec_line) {
+			pgd_after = pgd;
+			after++;
+		}
+		/*
+		 * Documented exceptions: exec copies the arguments into the new
+		 * mm through get_user_pages while running on the old one, and
+		 * tears the old one down (tlb_flush) on the new one.
+		 */
+		if (gg_line_is(self->ev.line[i], "tlb_flush") ||
+		    strstr(self->ev.line[i], " origin=gup "))
+			continue;
+		if (((uint64_t)cr3 & 0x000ffffffffff000ULL) != (uint64_t)pgd) {
+			bad_cr3++;
+			TH_LOG("%s", self->ev.line[i]);
+		}
+	}
+	/* the new program's own faults are traced, on its new page tables */
+	EXPECT_GT(after, 5);
+	EXPECT_NE(pgd_before, pgd_after);
+	EXPECT_EQ(0, bad_cr3);
+}
+
 TEST_F(target, kernel_thread_is_refused)
 {
 	char *pid_text;

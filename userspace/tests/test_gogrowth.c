@@ -5,6 +5,9 @@
  * The last line of output is "N passed, N failed"; the exit status is 1 if anything failed.
  */
 #include "aggregate.h"
+#include "check.h"
+#include "go_rules.h"
+#include "trace_events.h"
 #include "cli.h"
 #include "event.h"
 #include "report.h"
@@ -819,6 +822,149 @@ static void test_cli(const char *tests_dir)
 	CHECK(strstr(r.err, "read error: Is a directory") != NULL);
 }
 
+static void test_go_rules(void)
+{
+	static struct run_result r;
+	current_test = "go rules";
+	CHECK_U64(gg_go_roundupsize(0), 0);
+	CHECK_U64(gg_go_roundupsize(1), 8);
+	CHECK_U64(gg_go_roundupsize(6656), 6784); /* 832 * 8: the 512 -> 848 step */
+	CHECK_U64(gg_go_roundupsize(27264), 27264);
+	CHECK_U64(gg_go_roundupsize(32767), 32768);
+	CHECK_U64(gg_go_roundupsize(32768), 32768);
+	CHECK_U64(gg_go_roundupsize(32769), 40960); /* large: 8 KiB pages */
+	CHECK_U64(gg_go_grow_cap(GG_GO_RULES_118, 0, 1, 8), 1);
+	CHECK_U64(gg_go_grow_cap(GG_GO_RULES_118, 512, 513, 8), 848);
+	CHECK_U64(gg_go_grow_cap(GG_GO_RULES_117, 512, 513, 8), 1024);
+	CHECK_U64(gg_go_grow_cap(GG_GO_RULES_117, 1024, 1025, 8), 1280);
+	CHECK_U64(gg_go_grow_cap(GG_GO_RULES_118, 4, 11, 8), 12); /* needed > 2 * cap */
+	CHECK_U64(gg_go_grow_cap(GG_GO_RULES_118, 1, 2, 0), 0);
+
+	RUN(&r, "model", "slice-go118", "3000");
+	CHECK_U64((uint64_t)r.status, 0);
+	CHECK_STR(r.out, "1\n2\n4\n8\n16\n32\n64\n128\n256\n512\n848\n1280\n1792\n2560\n3408\n");
+	RUN(&r, "model", "slice-go117", "1300");
+	CHECK_STR(r.out, "1\n2\n4\n8\n16\n32\n64\n128\n256\n512\n1024\n1280\n1696\n");
+	RUN(&r, "model", "slice-go999", "10");
+	CHECK_U64((uint64_t)r.status, 2);
+	CHECK(strstr(r.err, "unknown model 'slice-go999'") != NULL);
+	RUN(&r, "model", "slice-go118", "-1");
+	CHECK_U64((uint64_t)r.status, 2);
+}
+
+static void test_record_check_usage(void)
+{
+	static struct run_result r;
+	current_test = "record/check usage";
+	RUN(&r, "record");
+	CHECK_U64((uint64_t)r.status, 2);
+	CHECK(strstr(r.err, "a command or -p PID is required") != NULL);
+	RUN(&r, "record", "-p", "12x");
+	CHECK_U64((uint64_t)r.status, 2);
+	RUN(&r, "record", "-p", "1", "--", "true");
+	CHECK_U64((uint64_t)r.status, 2);
+	RUN(&r, "record", "--bogus");
+	CHECK_U64((uint64_t)r.status, 2);
+	RUN(&r, "check");
+	CHECK_U64((uint64_t)r.status, 2);
+	RUN(&r, "check", "no-such-sequence");
+	CHECK_U64((uint64_t)r.status, 2);
+	CHECK_STR(r.err, "gogrowth: check: unknown sequence 'no-such-sequence' (gogrowth check "
+			 "--list)\n");
+	RUN(&r, "check", "--all", "cow-fork");
+	CHECK_U64((uint64_t)r.status, 2);
+	RUN(&r, "check", "--list");
+	CHECK_U64((uint64_t)r.status, 0);
+	CHECK(strstr(r.out, "slice-go118") && strstr(r.out, "map-hmap") &&
+	      strstr(r.out, "madvise-refault"));
+}
+
+/* Append one event line to a synthetic stream. */
+static void add_line(struct gg_events *events, uint64_t *seq, const char *format, ...)
+	__attribute__((format(printf, 3, 4)));
+static void add_line(struct gg_events *events, uint64_t *seq, const char *format, ...)
+{
+	char line[512], body[400];
+	va_list args;
+	va_start(args, format);
+	vsnprintf(body, sizeof(body), format, args);
+	va_end(args);
+	++*seq;
+	int length = snprintf(line, sizeof(line), "seq=%" PRIu64 " ts=%" PRIu64 " cpu=0 pid=7 "
+			      "tid=7 cr3=0x1000 pgd=0x1000 %s\n", *seq, *seq * 10, body);
+	gg_events_append(events, line, (size_t)length);
+}
+
+static void add_fault(struct gg_events *events, uint64_t *seq, uint64_t addr, const char *trans)
+{
+	add_line(events, seq, "ev=fault addr=0x%" PRIx64 " ip=0x401000 access=write origin=user "
+		 "lock=mmap level=pte old=0x0 new=0x8000000012345867 old_flags=------- "
+		 "new_flags=PWUADN- old_pfn=0x0 new_pfn=0x12345 trans=%s result=minor vmf=0x0 "
+		 "node=0 fflags=0x255", addr, trans);
+}
+
+/* A madvise-refault stream; `drop` pages leave out their refault. Returns the failures. */
+static unsigned refault_stream(unsigned drop, char *output, size_t size)
+{
+	struct gg_events events = { 0 };
+	uint64_t seq = 0, region = 0x7f0000000000;
+	add_line(&events, &seq, "ev=marker text=refault grow region=0x%" PRIx64 " pages=256",
+		 region);
+	for (unsigned p = 0; p < 256; p++)
+		add_fault(&events, &seq, region + p * 4096 + 8, "none->present");
+	add_line(&events, &seq, "ev=marker text=refault dontneed");
+	add_line(&events, &seq, "ev=tlb_flush start=0x%" PRIx64 " end=0x%" PRIx64 " stride=12 "
+		 "pages=256 freed=0", region, region + 256 * 4096);
+	add_line(&events, &seq, "ev=madvise addr=0x%" PRIx64 " len=1048576 advice=4 ret=0",
+		 region);
+	add_line(&events, &seq, "ev=marker text=refault touch");
+	for (unsigned p = drop; p < 256; p++)
+		add_fault(&events, &seq, region + p * 4096, "none->present");
+	add_line(&events, &seq, "ev=marker text=refault end");
+	FILE *out = tmpfile();
+	struct gg_checker checker = { .out = out, .name = "madvise-refault" };
+	if (!out || gg_events_parse(&events, stderr)) {
+		gg_events_free(&events);
+		if (out)
+			fclose(out);
+		return 1000;
+	}
+	gg_seq_madvise_refault.verify(&gg_seq_madvise_refault, &events, &checker);
+	read_stream(out, output, size);
+	gg_events_free(&events);
+	return checker.failures;
+}
+
+static void test_check_verdicts(void)
+{
+	static char output[4096];
+	current_test = "check verdicts";
+	CHECK_U64(refault_stream(0, output, sizeof(output)), 0);
+	CHECK(strstr(output, "PASS madvise-refault: refault: 256 of 256 pages") != NULL);
+	CHECK_U64(refault_stream(3, output, sizeof(output)), 1);
+	CHECK(strstr(output, "FAIL madvise-refault: refault: 253 of 256 pages") != NULL);
+
+	struct gg_events events = { 0 };
+	uint64_t seq = 0, value = 0;
+	add_line(&events, &seq, "ev=marker text=map grow B=3 buckets=0xc000010000 bytes=8192");
+	add_line(&events, &seq, "ev=tlb_flush start=0x0 end=0xffffffffffffffff stride=12 "
+		 "pages=all freed=1");
+	add_line(&events, &seq, "ev=tlb_flush start=0x1000 end=0x3000 stride=12 pages=2 freed=0");
+	CHECK_U64((uint64_t)gg_events_parse(&events, stderr), 0);
+	CHECK_U64(events.count, 3);
+	CHECK(gg_is_marker(&events.events[0], "map grow "));
+	CHECK(gg_marker_value(&events.events[0], "B", &value) == 0 && value == 3);
+	CHECK(gg_marker_value(&events.events[0], "buckets", &value) == 0 &&
+	      value == 0xc000010000);
+	CHECK(gg_marker_value(&events.events[0], "uckets", &value) == -1);
+	CHECK(gg_marker_value(&events.events[0], "nope", &value) == -1);
+	CHECK(gg_flush_covers(&events.events[1], 0x5000, 0x9000));
+	CHECK(gg_flush_covers(&events.events[2], 0x1000, 0x3000));
+	CHECK(!gg_flush_covers(&events.events[2], 0x1000, 0x4000));
+	CHECK(!gg_flush_covers(&events.events[0], 0, 1));
+	gg_events_free(&events);
+}
+
 int main(int argc, char **argv)
 {
 	const char *tests_dir = argc > 1 ? argv[1] : "tests";
@@ -840,6 +986,9 @@ int main(int argc, char **argv)
 	test_aggregate_hand_stream();
 	test_aggregate_edges();
 	test_cli(tests_dir);
+	test_go_rules();
+	test_record_check_usage();
+	test_check_verdicts();
 	rmdir(temp_dir);
 
 	printf("%u passed, %u failed\n", passed, failed);

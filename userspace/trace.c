@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Tracing through debugfs: see trace.h. */
+#include "trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define READ_CHUNK (64 * 1024)
+
+static int write_file(const char *name, const char *text)
+{
+	char path[128];
+	snprintf(path, sizeof(path), GG_DEBUGFS_DIR "/%s", name);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t length = strlen(text);
+	ssize_t written = write(fd, text, length);
+	int saved = errno;
+	close(fd);
+	if (written != (ssize_t)length) {
+		errno = written < 0 ? saved : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static int read_total_lost(uint64_t *lost)
+{
+	char buffer[4096];
+	int fd = open(GG_DEBUGFS_DIR "/stats", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t got = read(fd, buffer, sizeof(buffer) - 1);
+	close(fd);
+	if (got <= 0)
+		return -1;
+	buffer[got] = '\0';
+	/* ABI.md `stats`: "total generated N recorded N lost N" */
+	const char *line = strstr(buffer, "\ntotal ");
+	if (!line)
+		return -1;
+	const char *key = strstr(line, " lost ");
+	if (!key)
+		return -1;
+	char *end;
+	unsigned long long value = strtoull(key + 6, &end, 10);
+	if (end == key + 6)
+		return -1;
+	*lost = value;
+	return 0;
+}
+
+int gg_trace_open(struct gg_trace *trace, const char *who, bool clear, bool want_marker,
+		  FILE *err)
+{
+	struct stat st;
+
+	memset(trace, 0, sizeof(*trace));
+	trace->pipe_fd = -1;
+	trace->marker_fd = -1;
+	trace->who = who;
+	trace->err = err;
+	/* debugfs is root-only (0700 mount point, 0600/0400 files): say so before anything else. */
+	if (geteuid() != 0) {
+		fprintf(err, "gogrowth: %s: must be run as root (the gogrowth debugfs files are "
+			     "root-only)\n", who);
+		return 1;
+	}
+	if (stat(GG_DEBUGFS_DIR, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(err, "gogrowth: " GG_DEBUGFS_DIR " not found: load the module "
+			     "(insmod gogrowth.ko)\n");
+		return 1;
+	}
+	if (clear && write_file("clear", "1\n")) {
+		fprintf(err, "gogrowth: %s: cannot clear the ring: %s\n", who, strerror(errno));
+		return 1;
+	}
+	if (read_total_lost(&trace->lost_before))
+		trace->lost_before = 0;
+	trace->pipe_fd = open(GG_DEBUGFS_DIR "/events_pipe", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (trace->pipe_fd < 0) {
+		fprintf(err, "gogrowth: %s: cannot open " GG_DEBUGFS_DIR "/events_pipe: %s\n", who,
+			strerror(errno));
+		return 1;
+	}
+	if (want_marker) {
+		/* Not O_CLOEXEC: children that label steps inherit it. */
+		trace->marker_fd = open(GG_DEBUGFS_DIR "/marker", O_WRONLY);
+		if (trace->marker_fd < 0) {
+			fprintf(err, "gogrowth: %s: cannot open " GG_DEBUGFS_DIR "/marker: %s\n",
+				who, strerror(errno));
+			gg_trace_close(trace);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void gg_trace_close(struct gg_trace *trace)
+{
+	if (trace->pipe_fd >= 0)
+		close(trace->pipe_fd);
+	if (trace->marker_fd >= 0)
+		close(trace->marker_fd);
+	trace->pipe_fd = trace->marker_fd = -1;
+}
+
+int gg_trace_set_pid(struct gg_trace *trace, pid_t pid)
+{
+	char text[32];
+	snprintf(text, sizeof(text), "%ld\n", (long)pid);
+	if (write_file("pid", text) == 0)
+		return 0;
+	if (errno == ESRCH)
+		fprintf(trace->err, "gogrowth: %s: no such process: %ld\n", trace->who, (long)pid);
+	else
+		fprintf(trace->err, "gogrowth: %s: cannot write %ld to " GG_DEBUGFS_DIR "/pid: %s\n",
+			trace->who, (long)pid, strerror(errno));
+	return 1;
+}
+
+int gg_trace_lost(const struct gg_trace *trace, uint64_t *lost)
+{
+	uint64_t total;
+	if (read_total_lost(&total))
+		return -1;
+	*lost = total >= trace->lost_before ? total - trace->lost_before : total;
+	return 0;
+}
+
+/* Read what is there now. 1: got data, 0: empty (EAGAIN), -1: error (message printed). */
+static int read_available(struct gg_trace *trace, gg_trace_sink sink, void *context)
+{
+	static char buffer[READ_CHUNK];
+	ssize_t got = read(trace->pipe_fd, buffer, sizeof(buffer));
+	if (got < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return 0;
+		fprintf(trace->err, "gogrowth: %s: reading events_pipe: %s\n", trace->who,
+			strerror(errno));
+		return -1;
+	}
+	if (got == 0)
+		return 0;
+	trace->bytes += (uint64_t)got;
+	for (ssize_t i = 0; i < got; i++)
+		trace->lines += buffer[i] == '\n';
+	return sink(context, buffer, (size_t)got) ? -1 : 1;
+}
+
+int gg_trace_drain(struct gg_trace *trace, gg_trace_sink sink, void *context)
+{
+	int got;
+	while ((got = read_available(trace, sink, context)) > 0)
+		;
+	return got < 0 ? 1 : 0;
+}
+
+int gg_trace_pump(struct gg_trace *trace, int timeout_ms, gg_trace_sink sink, void *context)
+{
+	struct pollfd pfd = { .fd = trace->pipe_fd, .events = POLLIN };
+	int ready = poll(&pfd, 1, timeout_ms);
+	if (ready < 0 && errno != EINTR) {
+		fprintf(trace->err, "gogrowth: %s: poll events_pipe: %s\n", trace->who,
+			strerror(errno));
+		return 1;
+	}
+	if (ready <= 0)
+		return 0;
+	return gg_trace_drain(trace, sink, context);
+}
+
+int gg_exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+int gg_trace_run_child(struct gg_trace *trace, int (*body)(void *argument), void *argument,
+		       gg_trace_sink sink, void *context, int *status)
+{
+	int gate[2];
+
+	/* The child blocks on the gate until it is the target: then none of its events is missed. */
+	if (pipe2(gate, O_CLOEXEC)) {
+		fprintf(trace->err, "gogrowth: %s: pipe: %s\n", trace->who, strerror(errno));
+		return 1;
+	}
+	fflush(NULL); /* or the child's exit path could repeat buffered output */
+	pid_t child = fork();
+	if (child < 0) {
+		fprintf(trace->err, "gogrowth: %s: fork: %s\n", trace->who, strerror(errno));
+		close(gate[0]);
+		close(gate[1]);
+		return 1;
+	}
+	if (child == 0) {
+		char go;
+		close(gate[1]);
+		close(trace->pipe_fd);
+		signal(SIGINT, SIG_DFL);
+		ssize_t got;
+		do
+			got = read(gate[0], &go, 1);
+		while (got < 0 && errno == EINTR);
+		close(gate[0]);
+		if (got != 1)
+			_exit(126); /* the parent gave up: run nothing */
+		_exit(body(argument));
+	}
+	close(gate[0]);
+	if (gg_trace_set_pid(trace, child)) {
+		close(gate[1]); /* the child reads EOF and exits without running */
+		waitpid(child, status, 0);
+		return 1;
+	}
+	if (write(gate[1], "g", 1) != 1) {
+		fprintf(trace->err, "gogrowth: %s: releasing the child: %s\n", trace->who,
+			strerror(errno));
+		close(gate[1]);
+		kill(child, SIGKILL);
+		waitpid(child, status, 0);
+		return 1;
+	}
+	close(gate[1]);
+	for (;;) {
+		if (gg_trace_pump(trace, 100, sink, context)) {
+			kill(child, SIGKILL);
+			waitpid(child, status, 0);
+			return 1;
+		}
+		pid_t done = waitpid(child, status, WNOHANG);
+		if (done == child)
+			break;
+		if (done < 0 && errno != EINTR) {
+			fprintf(trace->err, "gogrowth: %s: waitpid: %s\n", trace->who,
+				strerror(errno));
+			return 1;
+		}
+	}
+	/* Its exit (exit_mmap, the exit event) happened before waitpid saw it: all is in the ring. */
+	return gg_trace_drain(trace, sink, context);
+}
