@@ -24,7 +24,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 KSFT_DIR ?= $(CACHE)/source/$(KVER)/tools/testing/selftests
 SELFTEST_OUT ?= $(TOP)/selftests/gogrowth/build
 
-.PHONY: all module userspace selftests check check-all demo bench lint deps clean distclean help
+.PHONY: all module userspace selftests check check-all demo findings bench lint deps clean distclean help
 
 all: module userspace selftests
 
@@ -55,8 +55,12 @@ check-all:
 demo:
 	$(TOP)/scripts/demo.sh $(KVER)
 
+# Documentation/findings.md's figures, measured anew in the guest.
+findings:
+	$(TOP)/scripts/findings.sh $(KVER)
+
 bench:
-	@echo "gogrowth: 'make bench' is not yet written (see README)"
+	$(TOP)/scripts/bench.sh $(KVER)
 
 deps:
 	$(TOP)/scripts/install-deps.sh $(KVER)
