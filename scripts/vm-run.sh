@@ -111,7 +111,7 @@ grep -q GOGROWTH-DMESG-END "$logdir/dmesg.log" || [ -z "$job_rc" ] ||
 # The console has what the kernel said up to a crash; dmesg.log has all of it
 # for a run that finished. Either may hold the report.
 kernel_reports=$(cat "$logdir/console.log" "$logdir/dmesg.log" |
-	grep -aE 'WARNING:|BUG:|Oops|Kernel panic|general protection fault|possible circular locking|INFO: rcu_.* stall|rcu: INFO:|KASAN:|UBSAN:|Call Trace:' |
+	grep -aE 'WARNING:|BUG:|Oops|Kernel panic|general protection fault|possible circular locking|possible recursive locking|inconsistent lock state|INFO: rcu_.* stall|rcu: INFO:|KASAN:|UBSAN:|blocked for more than|soft lockup|hard LOCKUP|refcount_t:|list_add corruption|list_del corruption' |
 	sort -u | head -n 20 || true)
 if [ -n "$kernel_reports" ]; then
 	problem "guest kernel log reports problems:"
