@@ -50,6 +50,7 @@ make -s -C "$top/selftests/gogrowth" KSFT_DIR="$ksft" OUTPUT="$guest/selftests" 
 make -s -C "$top/selftests/gogrowth" KSFT_DIR="$ksft" OUTPUT="$guest/selftests" \
 	COLLECTION=gogrowth emit_tests >"$stage/opt/kselftest/kselftest-list.txt"
 cp "$modsrc/module/gogrowth.ko" "$stage/opt/kselftest/gogrowth/"
+"$here/build-mm-tests.sh" "$ksft" "$stage/opt/kselftest/gogrowth/mm" >&2
 cp "$modsrc/module/gogrowth.ko" "$stage/opt/gogrowth/"
 if [ -x "$top/userspace/gogrowth" ]; then
 	cp "$top/userspace/gogrowth" "$stage/opt/gogrowth/"

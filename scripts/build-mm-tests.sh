@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Build a set of the kernel's own mm selftests (tools/testing/selftests/vm
+# on 6.1, mm on 6.12, from linux-source) statically, for mm_stress_test.sh
+# to run in the guest traced and untraced.
+#
+# Usage: build-mm-tests.sh KSFT_DIR OUTDIR
+# Chosen to run in the busybox guest within a minute or two in all:
+# no hugetlbfs, no extra libraries, no minutes-long runs (khugepaged).
+set -euo pipefail
+ksft=${1:?usage: build-mm-tests.sh KSFT_DIR OUTDIR}
+out=${2:?usage: build-mm-tests.sh KSFT_DIR OUTDIR}
+tests="madv_populate map_fixed_noreplace map_populate mremap_dontunmap mremap_test
+       soft-dirty mlock2-tests mrelease_test split_huge_page_test mkdirty"
+
+src=$ksft/mm
+[ -d "$src" ] || src=$ksft/vm
+[ -d "$src" ] || { echo "build-mm-tests: no mm selftests under $ksft" >&2; exit 1; }
+extra=()
+[ -e "$src/thp_settings.c" ] && extra+=("$src/thp_settings.c")
+mkdir -p "$out"
+for t in $tests; do
+	[ -e "$src/$t.c" ] || continue	# not in this kernel's tree
+	# The kernel's code, not ours: built as its Makefile would, warnings and all.
+	gcc -static -O2 -w -I"$ksft" -I"$src" "$src/$t.c" "$src/vm_util.c" "${extra[@]}" \
+		-lpthread -lrt -o "$out/$t"
+done
