@@ -16,7 +16,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "report", "report [--csv] [FILE]   summarise an event stream per step and mapping",
+	{ "report", "report [--csv|--wide] [FILE]   summarise an event stream per step and mapping",
 	  gg_report_command },
 	{ "record", "record [-o FILE] -- CMD [ARGS] | -p PID   trace a process, write its events",
 	  gg_record_command },

@@ -192,6 +192,49 @@ struct gg_parse_error {
 int gg_parse_line(const char *line, size_t length, struct gg_event *event,
 		  struct gg_parse_error *error);
 
+/*
+ * The fast path, for readers of millions of lines (`report`). It parses the layout the module
+ * writes (keys in ABI order, one space between tokens) of the frequent event types (`fault`,
+ * `tlb_flush`) with word-at-a-time scanning, and remembers recently seen runs of tokens (the
+ * prefix after `ts=`, `access=.. level=..`, the fault's tail, ...) so a run that repeats byte for
+ * byte is not parsed again. Anything it does not handle -- another type, another key order,
+ * extra spaces, upper-case hex, an error -- goes to gg_parse_line(), so the accepted lines, the
+ * values and the error messages are exactly those of gg_parse_line().
+ *
+ * The caller guarantees that GG_PARSE_PADDING bytes after line + length are readable and
+ * initialised (their content does not matter: they never change the result).
+ */
+#define GG_PARSE_PADDING 96
+#define GG_PARSE_MEMO_SLOTS 4
+
+struct gg_parse_memo {
+	uint64_t text[8];   /* the run's bytes, zero-padded */
+	uint64_t mask[8];   /* which bytes of each word belong to the run */
+	uint64_t values[5]; /* what the run parsed to (meaning depends on the run) */
+	uint8_t length;     /* bytes, 0 = empty; includes the separating space unless last */
+};
+
+/* The memos of one run: tried most recently used first, replaced round robin. */
+struct gg_parse_memo_set {
+	struct gg_parse_memo slot[GG_PARSE_MEMO_SLOTS];
+	uint8_t recent, next;
+};
+
+/* Private state of the fast path (memos); zero it with gg_parser_init(). */
+struct gg_parser {
+	struct gg_parse_memo_set prefix; /* cpu= .. pgd= */
+	struct gg_parse_memo_set ip, fault_kind, old, flags, old_pfn, fault_tail, tlb_tail;
+	uint64_t fast_lines, slow_lines; /* statistics */
+};
+
+void gg_parser_init(struct gg_parser *parser);
+/* Like gg_parse_line(), with the padding guarantee above. */
+int gg_parser_parse(struct gg_parser *parser, const char *line, size_t length,
+		    struct gg_event *event, struct gg_parse_error *error);
+/* The fast path alone (for tests and the fuzzer): 0 and *event filled, or 1 when it declines. */
+int gg_parser_try_fast(struct gg_parser *parser, const char *line, size_t length,
+		       struct gg_event *event);
+
 /* ABI spellings, for output. */
 const char *gg_event_type_name(enum gg_event_type type);
 const char *gg_trans_name(enum gg_trans trans);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "line_reader.h"
 
+#include "event.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +16,8 @@ int gg_line_reader_init(struct gg_line_reader *reader, int fd)
 	memset(reader, 0, sizeof(*reader));
 	reader->fd = fd;
 	reader->capacity = READ_CHUNK + GG_MAX_LINE_LENGTH;
-	reader->buffer = malloc(reader->capacity);
+	/* GG_PARSE_PADDING initialised bytes after the data, for the parser's fast path */
+	reader->buffer = calloc(1, reader->capacity + GG_PARSE_PADDING);
 	return reader->buffer ? 0 : -1;
 }
 
@@ -39,6 +42,8 @@ static ssize_t refill(struct gg_line_reader *reader)
 			continue;
 		if (got > 0)
 			reader->filled += (size_t)got;
+		/* keep the bytes after the data defined (old data or zeros): it may have shrunk */
+		memset(reader->buffer + reader->filled, 0, GG_PARSE_PADDING);
 		return got;
 	}
 }

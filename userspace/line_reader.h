@@ -2,6 +2,8 @@
 /*
  * Buffered line reader over a file descriptor: hands out each line in place (no copy, no
  * per-line allocation), without its '\n'. A last line without '\n' is still a line.
+ * At least GG_PARSE_PADDING (event.h) initialised bytes follow every line handed out, so it can
+ * go to gg_parser_parse().
  */
 #ifndef GOGROWTH_LINE_READER_H
 #define GOGROWTH_LINE_READER_H

@@ -6,6 +6,7 @@
 #include "line_reader.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stddef.h>
@@ -19,7 +20,10 @@ int gg_report_read(int fd, const char *name, struct gg_aggregate *aggregate, FIL
 	struct gg_line_reader reader;
 	struct gg_event event;
 	struct gg_parse_error parse_error;
+	struct gg_parser parser;
 	int status = 0;
+
+	gg_parser_init(&parser);
 
 	if (gg_line_reader_init(&reader, fd)) {
 		fprintf(err, "gogrowth: out of memory\n");
@@ -44,7 +48,7 @@ int gg_report_read(int fd, const char *name, struct gg_aggregate *aggregate, FIL
 		}
 		if (length == 0)
 			continue; /* blank lines carry nothing; tolerate them */
-		if (gg_parse_line(line, length, &event, &parse_error)) {
+		if (gg_parser_parse(&parser, line, length, &event, &parse_error)) {
 			fprintf(err, "gogrowth: %s:%lu: %s\n", name, reader.line_number,
 				parse_error.message);
 			status = 1;
@@ -189,7 +193,7 @@ static void print_table_line(FILE *out, const size_t *widths, char cells[][CELL_
 	fputc('\n', out);
 }
 
-static void print_human(const struct gg_aggregate *aggregate, FILE *out)
+static void print_wide(const struct gg_aggregate *aggregate, FILE *out)
 {
 	size_t widths[COLUMN_COUNT];
 	char cells[COLUMN_COUNT][CELL_SIZE];
@@ -229,6 +233,291 @@ static void print_human(const struct gg_aggregate *aggregate, FILE *out)
 	fprintf(out, "total: %" PRIu64 " events, %zu steps, %zu mappings, %" PRIu64 " lost\n",
 		aggregate->event_count, aggregate->step_count, aggregate->mapping_count,
 		aggregate->lost_total);
+}
+
+/* ---- compact table (the default) ---- */
+
+_Static_assert(sizeof(struct gg_counts) % sizeof(uint64_t) == 0, "gg_counts is all uint64_t");
+#define COUNTS_WORDS (sizeof(struct gg_counts) / sizeof(uint64_t))
+
+static void add_counts(struct gg_counts *sum, const struct gg_counts *counts)
+{
+	uint64_t a[COUNTS_WORDS], b[COUNTS_WORDS];
+	memcpy(a, sum, sizeof(a));
+	memcpy(b, counts, sizeof(b));
+	for (size_t i = 0; i < COUNTS_WORDS; i++)
+		a[i] += b[i];
+	memcpy(sum, a, sizeof(a));
+}
+
+/* Whether a row says anything beyond what the step header says (events, lost). */
+static bool counts_empty(const struct gg_counts *c)
+{
+	return c->mmaps == 0 && c->mmap_failed == 0 && c->faults == 0 && c->tlb_flushes == 0;
+}
+
+/* 4096 -> "4 KiB", 68624 -> "67.0 KiB", 100 -> "100 B" */
+static int format_size(char *buffer, size_t size, uint64_t bytes)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	if (bytes < 1024)
+		return snprintf(buffer, size, "%" PRIu64 " B", bytes);
+	unsigned unit = 0;
+	uint64_t scale = 1024;
+	while (unit + 1 < sizeof(units) / sizeof(units[0]) && bytes / scale >= 1024) {
+		scale *= 1024;
+		unit++;
+	}
+	if (bytes % scale == 0)
+		return snprintf(buffer, size, "%" PRIu64 " %s", bytes / scale, units[unit]);
+	return snprintf(buffer, size, "%.1f %s", (double)bytes / (double)scale, units[unit]);
+}
+
+/* "none->present 120, ro->rw-cow 3; pte 121, pmd 2; mmap failed 1" (only non-zero parts) */
+static size_t format_breakdown(char *buffer, size_t size, const struct gg_counts *c)
+{
+	size_t used = 0;
+	const char *separator = "";
+	buffer[0] = '\0';
+#define APPEND(...)                                                                    \
+	do {                                                                           \
+		int n_ = snprintf(buffer + used, size - used, __VA_ARGS__);            \
+		if (n_ > 0)                                                            \
+			used = used + (size_t)n_ < size ? used + (size_t)n_ : size - 1; \
+	} while (0)
+	for (unsigned t = 0; t < GG_TRANS_COUNT; t++) {
+		if (c->faults_by_trans[t]) {
+			APPEND("%s%s %" PRIu64, separator, gg_trans_name((enum gg_trans)t),
+			       c->faults_by_trans[t]);
+			separator = ", ";
+		}
+	}
+	if (*separator)
+		separator = "; ";
+	for (unsigned l = 0; l < GG_LEVEL_COUNT; l++) {
+		if (c->faults_by_level[l]) {
+			APPEND("%s%s %" PRIu64, separator, gg_level_name((enum gg_level)l),
+			       c->faults_by_level[l]);
+			separator = ", ";
+		}
+	}
+	if (*separator)
+		separator = "; ";
+	if (c->mmap_failed)
+		APPEND("%smmap failed %" PRIu64, separator, c->mmap_failed);
+	if (used == 0)
+		APPEND("-");
+#undef APPEND
+	return used;
+}
+
+enum compact_column {
+	C_MAPPING, C_NAME, C_PROT, C_MMAPS, C_SIZE, C_FAULTS, C_PAGES, C_FLUSHES, C_FLUSHED,
+	C_BREAKDOWN, C_COUNT
+};
+
+static const char *const compact_headers[C_COUNT] = {
+	"mapping", "name", "prot", "mmaps", "size", "faults", "pages", "flushes", "flushed",
+	"faults by transition; by level",
+};
+
+#define BREAKDOWN_SIZE 512
+
+static void format_compact_cell(const struct gg_aggregate *aggregate, uint32_t mapping_index,
+				const struct gg_counts *c, unsigned column, char *buffer,
+				size_t size)
+{
+	const struct gg_mapping *mapping =
+		mapping_index == GG_NO_MAPPING ? NULL : &aggregate->mappings[mapping_index];
+
+	switch (column) {
+	case C_MAPPING:
+		if (mapping)
+			snprintf(buffer, size, "0x%" PRIx64 "-0x%" PRIx64, mapping->start,
+				 mapping->end);
+		else
+			snprintf(buffer, size, "(other)");
+		break;
+	case C_NAME:
+		snprintf(buffer, size, "%s", mapping ? mapping->name : "-");
+		break;
+	case C_PROT:
+		if (mapping)
+			format_prot(buffer, mapping->prot);
+		else
+			snprintf(buffer, size, "-");
+		break;
+	case C_MMAPS:
+		snprintf(buffer, size, "%" PRIu64, c->mmaps);
+		break;
+	case C_SIZE:
+		if (mapping)
+			format_size(buffer, size, mapping->len);
+		else
+			snprintf(buffer, size, "-");
+		break;
+	case C_FAULTS:
+		snprintf(buffer, size, "%" PRIu64, c->faults);
+		break;
+	case C_PAGES:
+		snprintf(buffer, size, "%" PRIu64, c->pages_faulted);
+		break;
+	case C_FLUSHES:
+		snprintf(buffer, size, "%" PRIu64, c->tlb_flushes);
+		break;
+	case C_FLUSHED:
+		if (c->tlb_whole_mm == 0)
+			snprintf(buffer, size, "%" PRIu64, c->tlb_pages);
+		else if (c->tlb_pages == 0)
+			snprintf(buffer, size, "all");
+		else
+			snprintf(buffer, size, "%" PRIu64 "+all", c->tlb_pages);
+		break;
+	default:
+		format_breakdown(buffer, size, c);
+		break;
+	}
+}
+
+static void update_widths(size_t *widths, const struct gg_aggregate *aggregate,
+			  uint32_t mapping, const struct gg_counts *counts)
+{
+	char cell[BREAKDOWN_SIZE];
+	for (unsigned c = 0; c < C_BREAKDOWN; c++) {
+		format_compact_cell(aggregate, mapping, counts, c, cell, sizeof(cell));
+		size_t length = strlen(cell);
+		if (length > widths[c])
+			widths[c] = length;
+	}
+}
+
+static void print_compact_line(FILE *out, const size_t *widths, char cells[][BREAKDOWN_SIZE])
+{
+	fputs("  ", out);
+	for (unsigned c = 0; c < C_COUNT; c++) {
+		bool left = c <= C_PROT || c == C_BREAKDOWN;
+		if (c)
+			fputs("  ", out);
+		if (c == C_BREAKDOWN)
+			fputs(cells[c], out); /* last: no padding */
+		else if (left)
+			fprintf(out, "%-*s", (int)widths[c], cells[c]);
+		else
+			fprintf(out, "%*s", (int)widths[c], cells[c]);
+	}
+	fputc('\n', out);
+}
+
+static void print_compact_row(FILE *out, const size_t *widths,
+			      const struct gg_aggregate *aggregate, uint32_t mapping,
+			      const struct gg_counts *counts)
+{
+	char cells[C_COUNT][BREAKDOWN_SIZE];
+	for (unsigned c = 0; c < C_COUNT; c++)
+		format_compact_cell(aggregate, mapping, counts, c, cells[c], sizeof(cells[c]));
+	print_compact_line(out, widths, cells);
+}
+
+static void print_header_row(FILE *out, const size_t *widths)
+{
+	char cells[C_COUNT][BREAKDOWN_SIZE];
+	for (unsigned c = 0; c < C_COUNT; c++)
+		snprintf(cells[c], sizeof(cells[c]), "%s", compact_headers[c]);
+	print_compact_line(out, widths, cells);
+}
+
+static const struct gg_aggregate *sort_context; /* qsort has no context argument in C11 */
+
+static int compare_mappings_by_address(const void *a, const void *b)
+{
+	const struct gg_mapping *l = &sort_context->mappings[*(const uint32_t *)a - 1];
+	const struct gg_mapping *r = &sort_context->mappings[*(const uint32_t *)b - 1];
+	if (l->start != r->start)
+		return l->start < r->start ? -1 : 1;
+	if (l->len != r->len)
+		return l->len < r->len ? -1 : 1;
+	return 0;
+}
+
+static int print_compact(const struct gg_aggregate *aggregate, FILE *out)
+{
+	size_t widths[C_COUNT];
+	size_t mapping_count = aggregate->mapping_count;
+	/* [0..mapping_count) per mapping, [mapping_count] "(other)" */
+	struct gg_counts *totals = calloc(mapping_count + 1, sizeof(*totals));
+	struct gg_counts overall;
+
+	if (!totals)
+		return -1;
+	memset(&overall, 0, sizeof(overall));
+	for (unsigned c = 0; c < C_COUNT; c++)
+		widths[c] = strlen(compact_headers[c]);
+	for (size_t r = 0; r < aggregate->row_count; r++) {
+		const struct gg_row *row = &aggregate->rows[r];
+		size_t index = row->mapping == GG_NO_MAPPING ? mapping_count : row->mapping;
+		add_counts(&totals[index], &row->counts);
+		add_counts(&overall, &row->counts);
+		if (!counts_empty(&row->counts))
+			update_widths(widths, aggregate, row->mapping, &row->counts);
+	}
+	for (size_t m = 0; m <= mapping_count; m++)
+		if (!counts_empty(&totals[m]))
+			update_widths(widths, aggregate, m == mapping_count ? GG_NO_MAPPING : (uint32_t)m,
+				      &totals[m]);
+
+	print_header_row(out, widths);
+	size_t previous_step = SIZE_MAX;
+	for (size_t r = 0; r < aggregate->row_count; r++) {
+		const struct gg_row *row = &aggregate->rows[r];
+		if (row->step != previous_step) {
+			const struct gg_step *step = &aggregate->steps[row->step];
+			size_t name_length;
+			const char *name = gg_step_name(aggregate, step, &name_length);
+			fprintf(out, "step %" PRIu32 ": ", row->step + 1);
+			write_escaped(out, name, name_length);
+			fprintf(out, "  (events %" PRIu64 ", lost %" PRIu64 ")\n", step->events,
+				step->lost);
+			previous_step = row->step;
+		}
+		if (!counts_empty(&row->counts))
+			print_compact_row(out, widths, aggregate, row->mapping, &row->counts);
+	}
+
+	/* totals over the run: mappings by address (then length), then "(other)" */
+	fputs("totals per mapping (pages: summed over steps)\n", out);
+	uint32_t *order = malloc((mapping_count ? mapping_count : 1) * sizeof(*order));
+	if (!order) {
+		free(totals);
+		return -1;
+	}
+	for (size_t m = 0; m < mapping_count; m++)
+		order[m] = (uint32_t)m + 1; /* compare_rows_by_address: row indexes, 0 = other */
+	sort_context = aggregate;
+	qsort(order, mapping_count, sizeof(*order), compare_mappings_by_address);
+	for (size_t i = 0; i < mapping_count; i++)
+		if (!counts_empty(&totals[order[i] - 1]))
+			print_compact_row(out, widths, aggregate, order[i] - 1, &totals[order[i] - 1]);
+	if (!counts_empty(&totals[mapping_count]))
+		print_compact_row(out, widths, aggregate, GG_NO_MAPPING, &totals[mapping_count]);
+	free(order);
+	free(totals);
+
+	char breakdown[BREAKDOWN_SIZE];
+	char size[32];
+	uint64_t failed = overall.mmap_failed;
+	overall.mmap_failed = 0; /* said on its own line */
+	format_breakdown(breakdown, sizeof(breakdown), &overall);
+	format_size(size, sizeof(size), overall.mmap_bytes);
+	fprintf(out, "total: %" PRIu64 " events, %zu steps, %zu mappings, %" PRIu64 " lost\n",
+		aggregate->event_count, aggregate->step_count, aggregate->mapping_count,
+		aggregate->lost_total);
+	fprintf(out, "total: %" PRIu64 " mmaps of %s, %" PRIu64 " failed\n", overall.mmaps, size,
+		failed);
+	fprintf(out, "total: %" PRIu64 " faults, %" PRIu64 " pages%s%s\n", overall.faults,
+		overall.pages_faulted, overall.faults ? ": " : "", breakdown);
+	fprintf(out, "total: %" PRIu64 " tlb flushes, %" PRIu64 " pages flushed, %" PRIu64
+		" of the whole mm\n", overall.tlb_flushes, overall.tlb_pages, overall.tlb_whole_mm);
+	return 0;
 }
 
 /* ---- CSV ---- */
@@ -288,30 +577,39 @@ static void print_csv(const struct gg_aggregate *aggregate, FILE *out)
 	}
 }
 
-int gg_report_print(const struct gg_aggregate *aggregate, bool csv, FILE *out)
+int gg_report_print(const struct gg_aggregate *aggregate, enum gg_report_format format,
+		    FILE *out)
 {
-	if (csv)
+	switch (format) {
+	case GG_REPORT_CSV:
 		print_csv(aggregate, out);
-	else
-		print_human(aggregate, out);
-	return 0;
+		return 0;
+	case GG_REPORT_WIDE:
+		print_wide(aggregate, out);
+		return 0;
+	case GG_REPORT_TABLE:
+		break;
+	}
+	return print_compact(aggregate, out);
 }
 
 /* ---- command ---- */
 
 static void report_usage(FILE *out)
 {
-	fputs("usage: gogrowth report [--csv] [FILE]\n"
+	fputs("usage: gogrowth report [--csv|--wide] [FILE]\n"
 	      "Summarise an event stream (FILE, or stdin when FILE is absent or '-') per step\n"
 	      "(a marker event starts a step) and per mmap region: mmaps, faults by transition and\n"
-	      "level, distinct pages faulted, TLB flushes, lost events.\n"
-	      "  --csv   comma-separated values with a header row instead of a table\n",
+	      "level, distinct pages faulted, TLB flushes, lost events; then totals over the run.\n"
+	      "The table shows only rows with mmaps, faults or flushes.\n"
+	      "  --csv   every row, every counter: comma-separated values with a header row\n"
+	      "  --wide  every row, one column per counter, as an aligned table\n",
 	      out);
 }
 
 int gg_report_command(int argc, char **argv, FILE *out, FILE *err)
 {
-	bool csv = false;
+	enum gg_report_format format = GG_REPORT_TABLE;
 	const char *path = NULL;
 	bool options_done = false;
 
@@ -320,7 +618,9 @@ int gg_report_command(int argc, char **argv, FILE *out, FILE *err)
 		if (!options_done && strcmp(arg, "--") == 0) {
 			options_done = true;
 		} else if (!options_done && strcmp(arg, "--csv") == 0) {
-			csv = true;
+			format = GG_REPORT_CSV;
+		} else if (!options_done && strcmp(arg, "--wide") == 0) {
+			format = GG_REPORT_WIDE;
 		} else if (!options_done && (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)) {
 			report_usage(out);
 			return 0;
@@ -355,8 +655,10 @@ int gg_report_command(int argc, char **argv, FILE *out, FILE *err)
 		status = 1;
 	} else {
 		status = gg_report_read(fd, name, &aggregate, err);
-		if (status == 0)
-			gg_report_print(&aggregate, csv, out);
+		if (status == 0 && gg_report_print(&aggregate, format, out)) {
+			fprintf(err, "gogrowth: out of memory\n");
+			status = 1;
+		}
 		gg_aggregate_free(&aggregate);
 	}
 	if (fd != STDIN_FILENO)

@@ -15,8 +15,14 @@ int gg_report_command(int argc, char **argv, FILE *out, FILE *err);
  * error message on err. The caller frees the aggregate in both cases. */
 int gg_report_read(int fd, const char *name, struct gg_aggregate *aggregate, FILE *err);
 
-/* Print a finished aggregate as an aligned table or as CSV with a header row. 0, or -1 when
- * out of memory. */
-int gg_report_print(const struct gg_aggregate *aggregate, bool csv, FILE *out);
+enum gg_report_format {
+	GG_REPORT_TABLE, /* per step: header line and the non-empty rows, compact; then totals */
+	GG_REPORT_WIDE,  /* every row, one column per counter */
+	GG_REPORT_CSV,   /* every row, every counter, header row; columns in userspace/README.md */
+};
+
+/* Print a finished aggregate. 0, or -1 when out of memory. */
+int gg_report_print(const struct gg_aggregate *aggregate, enum gg_report_format format,
+		    FILE *out);
 
 #endif /* GOGROWTH_REPORT_H */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target: the input is split into lines; every line goes through the parser, every
- * parsed event through the aggregator, and the result is printed both ways. Any crash, sanitizer
- * report or leak fails the run.
+ * parsed event through the aggregator, and the result is printed all three ways. Any crash,
+ * sanitizer report or leak fails the run. Each line also goes through the fast path (event.h),
+ * in a buffer with exactly GG_PARSE_PADDING bytes after it so ASan sees any read beyond; when
+ * the fast path accepts a line, the strict parser must accept it too, with the same values.
  */
 #include "aggregate.h"
 #include "event.h"
@@ -10,11 +12,43 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *null_output;
+
+static void check_same(const struct gg_event *fast, const struct gg_event *slow,
+		       const char *fast_line, const char *slow_line)
+{
+	bool same = fast->seq == slow->seq && fast->ts == slow->ts && fast->cpu == slow->cpu &&
+		    fast->pid == slow->pid && fast->tid == slow->tid && fast->cr3 == slow->cr3 &&
+		    fast->pgd == slow->pgd && fast->type == slow->type &&
+		    fast->type_name.len == slow->type_name.len &&
+		    fast->type_name.ptr - fast_line == slow->type_name.ptr - slow_line;
+	if (same && slow->type == GG_EV_FAULT) {
+		const struct gg_fault *f = &fast->fault, *g = &slow->fault;
+		same = f->addr == g->addr && f->ip == g->ip && f->access == g->access &&
+		       f->origin == g->origin && f->lock == g->lock && f->level == g->level &&
+		       f->old_entry == g->old_entry && f->new_entry == g->new_entry &&
+		       f->old_flags == g->old_flags && f->new_flags == g->new_flags &&
+		       f->old_pfn == g->old_pfn && f->new_pfn == g->new_pfn &&
+		       f->trans == g->trans && f->result == g->result && f->vmf == g->vmf &&
+		       f->node == g->node && f->fflags == g->fflags;
+	} else if (same && slow->type == GG_EV_TLB_FLUSH) {
+		same = fast->tlb_flush.start == slow->tlb_flush.start &&
+		       fast->tlb_flush.end == slow->tlb_flush.end &&
+		       fast->tlb_flush.stride == slow->tlb_flush.stride &&
+		       fast->tlb_flush.pages == slow->tlb_flush.pages &&
+		       fast->tlb_flush.whole_mm == slow->tlb_flush.whole_mm &&
+		       fast->tlb_flush.freed == slow->tlb_flush.freed;
+	} else if (same) {
+		same = false; /* the fast path handles no other type */
+	}
+	if (!same)
+		__builtin_trap();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -27,12 +61,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (gg_aggregate_init(&aggregate))
 		return 0;
 
+	struct gg_parser parser;
+	char *padded = malloc(size + GG_PARSE_PADDING);
+	if (!padded) {
+		gg_aggregate_free(&aggregate);
+		return 0;
+	}
+	gg_parser_init(&parser);
+
 	const char *text = (const char *)data;
 	const char *end = text + size;
 	while (text < end) {
 		const char *newline = memchr(text, '\n', (size_t)(end - text));
 		const char *line_end = newline ? newline : end;
-		if (gg_parse_line(text, (size_t)(line_end - text), &event, &error) == 0) {
+		size_t length = (size_t)(line_end - text);
+		struct gg_event fast;
+		/* the line, then padding: the byte after it is the input's next byte, or 0 */
+		char *copy = padded + size - length;
+		memcpy(copy, text, length);
+		memset(copy + length, 0, GG_PARSE_PADDING);
+		if (newline)
+			copy[length] = '\n';
+		int fast_result = gg_parser_try_fast(&parser, copy, length, &fast);
+		int slow_result = gg_parse_line(text, length, &event, &error);
+		if (fast_result == 0) {
+			if (slow_result != 0)
+				__builtin_trap(); /* the fast path took a line the parser rejects */
+			check_same(&fast, &event, copy, text);
+		}
+		if (slow_result == 0) {
 			if (gg_aggregate_event(&aggregate, &event))
 				break;
 		} else if (memchr(error.message, '\0', sizeof(error.message)) == NULL) {
@@ -41,9 +98,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		text = newline ? newline + 1 : end;
 	}
 	if (gg_aggregate_finish(&aggregate) == 0 && null_output) {
-		gg_report_print(&aggregate, false, null_output);
-		gg_report_print(&aggregate, true, null_output);
+		gg_report_print(&aggregate, GG_REPORT_TABLE, null_output);
+		gg_report_print(&aggregate, GG_REPORT_WIDE, null_output);
+		gg_report_print(&aggregate, GG_REPORT_CSV, null_output);
 	}
 	gg_aggregate_free(&aggregate);
+	free(padded);
 	return 0;
 }

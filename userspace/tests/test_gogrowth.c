@@ -721,6 +721,186 @@ static void run(struct run_result *result, int argc, char **argv)
 		run((result), (int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_); \
 	} while (0)
 
+/* A copy of `line` with runs of spaces squeezed to one and leading spaces dropped. */
+static void squeeze(char *out, size_t size, const char *line, size_t length)
+{
+	size_t used = 0;
+	for (size_t i = 0; i < length && used + 1 < size; i++) {
+		if (line[i] == ' ' && (used == 0 || out[used - 1] == ' '))
+			continue;
+		out[used++] = line[i];
+	}
+	while (used && out[used - 1] == ' ')
+		used--;
+	out[used] = '\0';
+}
+
+/* Number of lines of `text` that, squeezed, start with `start`. */
+static unsigned count_rows(const char *text, const char *start)
+{
+	unsigned count = 0;
+	char line[1024];
+	while (*text) {
+		const char *newline = strchr(text, '\n');
+		size_t length = newline ? (size_t)(newline - text) : strlen(text);
+		squeeze(line, sizeof(line), text, length);
+		count += strncmp(line, start, strlen(start)) == 0;
+		text += length + (newline != NULL);
+	}
+	return count;
+}
+
+/* Whether a line of `text`, squeezed, equals `row`. */
+static bool has_row(const char *text, const char *row)
+{
+	char line[1024];
+	while (*text) {
+		const char *newline = strchr(text, '\n');
+		size_t length = newline ? (size_t)(newline - text) : strlen(text);
+		squeeze(line, sizeof(line), text, length);
+		if (strcmp(line, row) == 0)
+			return true;
+		text += length + (newline != NULL);
+	}
+	printf("  (no row \"%s\")\n", row);
+	return false;
+}
+
+/* The compact table of hand_stream (see test_aggregate_hand_stream for the numbers). */
+static void test_report_table(void)
+{
+	struct gg_aggregate a;
+	current_test = "report table";
+	CHECK(gg_aggregate_init(&a) == 0);
+	CHECK(aggregate_lines(&a, hand_stream, sizeof(hand_stream) / sizeof(hand_stream[0])) == 0);
+	FILE *out = tmpfile();
+	CHECK(out != NULL);
+	if (!out) {
+		gg_aggregate_free(&a);
+		return;
+	}
+	CHECK(gg_report_print(&a, GG_REPORT_TABLE, out) == 0);
+	static char text[8192];
+	read_stream(out, text, sizeof(text));
+	gg_aggregate_free(&a);
+
+	/* A = [0x10000, 0x13000) 12 KiB, B = [0x11000, 0x12000) 4 KiB */
+	CHECK(has_row(text, "step 1: (start) (events 5, lost 0)"));
+	CHECK(has_row(text, "0x10000-0x13000 anon rw- 1 12 KiB 3 2 0 0 "
+			    "none->present 1, ro->rw-cow 1, present->present 1; pte 3"));
+	CHECK(has_row(text, "(other) - - 0 - 1 1 0 0 none->none 1; none 1"));
+	CHECK(has_row(text, "step 2: step two (events 12, lost 5)"));
+	CHECK(has_row(text, "0x10000-0x13000 anon rw- 1 12 KiB 3 3 0 0 "
+			    "none->present 2, ro->rw 1; pte 2, pmd 1"));
+	CHECK(has_row(text, "0x11000-0x12000 anon rw- 1 4 KiB 1 1 1 1 none->present 1; pte 1"));
+	/* lost 5 is in the step header; the row has the whole-mm flush and the failed mmap */
+	CHECK(has_row(text, "(other) - - 0 - 0 0 1 all mmap failed 1"));
+	CHECK(has_row(text, "step 3: empty (events 1, lost 0)"));
+	/* totals: A 3 + 3 faults, pages 2 + 3; B; other: the fault at 0x50000, flush, failure */
+	CHECK(has_row(text, "0x10000-0x13000 anon rw- 2 12 KiB 6 5 0 0 none->present 3, "
+			    "ro->rw-cow 1, ro->rw 1, present->present 1; pte 5, pmd 1"));
+	CHECK(has_row(text, "(other) - - 0 - 1 1 1 all none->none 1; none 1; mmap failed 1"));
+	/* rows: step 1 two, step 2 three, step 3 none; totals three */
+	CHECK_U64(count_rows(text, "0x") + count_rows(text, "(other)"), 8);
+	/* 12288 + 4096 + 12288 bytes; 8 faults, 3 + 4 pages */
+	CHECK(has_row(text, "total: 18 events, 3 steps, 2 mappings, 5 lost"));
+	CHECK(has_row(text, "total: 3 mmaps of 28 KiB, 1 failed"));
+	CHECK(has_row(text, "total: 8 faults, 7 pages: none->present 4, ro->rw-cow 1, ro->rw 1, "
+			    "present->present 1, none->none 1; pte 6, pmd 1, none 1"));
+	CHECK(has_row(text, "total: 2 tlb flushes, 1 pages flushed, 1 of the whole mm"));
+}
+
+/* The fast path takes the module's layout, declines the rest, and agrees with the strict parser. */
+static void test_fast_path(void)
+{
+	static const char *const lines[] = {
+		PREFIX "ev=fault addr=0x7f0000001000 ip=0x401136 access=write origin=user lock=mmap "
+		       "level=pte old=0x0 new=0x8000000012345867 old_flags=------- new_flags=PWUAD-- "
+		       "old_pfn=0x0 new_pfn=0x12345 trans=none->present result=minor vmf=0x0 node=0 "
+		       "fflags=0x255",
+		PREFIX "ev=fault addr=0xffffffffffffffff ip=0xffffffff931fa1b2 access=exec origin=gup "
+		       "lock=vma level=none old=0x8000000049910225 new=0x0 old_flags=PWUADNH "
+		       "new_flags=------- old_pfn=0xfffffffff new_pfn=0x0 "
+		       "trans=present->present-newpfn result=hwpoison vmf=0xffffffff node=-1 "
+		       "fflags=0x1",
+		PREFIX "ev=tlb_flush start=0xc000000000 end=0xc000010000 stride=12 pages=16 freed=0",
+		PREFIX "ev=tlb_flush start=0x0 end=0xffffffffffffffff stride=12 pages=all freed=1",
+		("seq=9999999999999999 ts=1234567890123456 cpu=4294967295 pid=1 tid=1 cr3=0x1 "
+		 "pgd=0x1 ev=tlb_flush start=0x1 end=0x2 stride=0 pages=0 freed=1"),
+	};
+	struct gg_parser parser;
+	current_test = "fast path";
+	gg_parser_init(&parser);
+	for (unsigned round = 0; round < 2; round++) { /* the second round hits the memos */
+		for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+			char padded[1024] = { 0 };
+			struct gg_event fast, slow;
+			size_t length = strlen(lines[i]);
+			memcpy(padded, lines[i], length);
+			memset(&fast, 0, sizeof(fast));
+			memset(&slow, 0, sizeof(slow));
+			CHECK(gg_parser_try_fast(&parser, padded, length, &fast) == 0);
+			CHECK(gg_parse_line(lines[i], length, &slow, &last_error) == 0);
+			CHECK(fast.seq == slow.seq && fast.ts == slow.ts && fast.cpu == slow.cpu &&
+			      fast.pid == slow.pid && fast.tid == slow.tid && fast.cr3 == slow.cr3 &&
+			      fast.pgd == slow.pgd && fast.type == slow.type &&
+			      fast.type_name.ptr - padded == slow.type_name.ptr - lines[i]);
+			if (slow.type == GG_EV_FAULT) {
+				const struct gg_fault *f = &fast.fault, *g = &slow.fault;
+				CHECK(f->addr == g->addr && f->ip == g->ip && f->access == g->access &&
+				      f->origin == g->origin && f->lock == g->lock &&
+				      f->level == g->level && f->old_entry == g->old_entry &&
+				      f->new_entry == g->new_entry && f->old_flags == g->old_flags &&
+				      f->new_flags == g->new_flags && f->old_pfn == g->old_pfn &&
+				      f->new_pfn == g->new_pfn && f->trans == g->trans &&
+				      f->result == g->result && f->vmf == g->vmf && f->node == g->node &&
+				      f->fflags == g->fflags);
+			} else {
+				CHECK(fast.tlb_flush.start == slow.tlb_flush.start &&
+				      fast.tlb_flush.end == slow.tlb_flush.end &&
+				      fast.tlb_flush.stride == slow.tlb_flush.stride &&
+				      fast.tlb_flush.pages == slow.tlb_flush.pages &&
+				      fast.tlb_flush.whole_mm == slow.tlb_flush.whole_mm &&
+				      fast.tlb_flush.freed == slow.tlb_flush.freed);
+			}
+		}
+	}
+	CHECK_U64(parser.fast_lines + parser.slow_lines, 0); /* try_fast alone counts nothing */
+
+	/* declined: left to the strict parser, which accepts or rejects them itself */
+	static const char *const declined[] = {
+		PREFIX "ev=tlb_flush start=0xC000000000 end=0xc000010000 stride=12 pages=16 freed=0",
+		PREFIX "ev=tlb_flush start=0xc000000000  end=0xc000010000 stride=12 pages=16 freed=0",
+		PREFIX "ev=tlb_flush start=0x00000000000000000001 end=0x2 stride=12 pages=1 freed=0",
+		PREFIX "ev=tlb_flush start=0x1 end=0x2 stride=12 pages=1 freed=0 later=1",
+		PREFIX "ev=tlb_flush start=0x1 end=0x2 stride=12 pages=1 freed=2",
+		PREFIX "ev=tlb_flush start=0x1 end=0x2 stride=12 pages=1",
+		PREFIX "ev=lost count=1",
+		("seq=1 ts=1 cpu=4294967296 pid=1 tid=1 cr3=0x1 pgd=0x1 ev=tlb_flush start=0x1 "
+		 "end=0x2 stride=0 pages=0 freed=1"),
+	};
+	for (size_t i = 0; i < sizeof(declined) / sizeof(declined[0]); i++) {
+		char padded[1024] = { 0 };
+		struct gg_event e;
+		memcpy(padded, declined[i], strlen(declined[i]));
+		CHECK(gg_parser_try_fast(&parser, padded, strlen(declined[i]), &e) == 1);
+	}
+
+	/* bytes after the length are never taken: "count=12345" cut to "...=12" and a flush cut
+	 * inside its last value, with the rest of the digits right after the end */
+	const char *cut = PREFIX "ev=tlb_flush start=0x1 end=0x2 stride=12 pages=16 freed=0";
+	char padded[1024] = { 0 };
+	struct gg_event e;
+	memcpy(padded, cut, strlen(cut));
+	CHECK(gg_parser_try_fast(&parser, padded, strlen(cut) - 1, &e) == 1);
+	CHECK(gg_parser_parse(&parser, padded, strlen(cut) - 1, &e, &last_error) == -1);
+	CHECK(strstr(last_error.message, "key 'freed': empty value") != NULL);
+	CHECK(gg_parser_parse(&parser, padded, strlen(cut), &e, &last_error) == 0);
+	CHECK_U64(e.tlb_flush.pages, 16);
+	CHECK(gg_parser_parse(&parser, padded, strlen(cut) - 16, &e, &last_error) == -1);
+	CHECK(strstr(last_error.message, "missing key 'pages'") != NULL);
+}
+
 static void test_cli(const char *tests_dir)
 {
 	static struct run_result r;
@@ -739,7 +919,7 @@ static void test_cli(const char *tests_dir)
 
 	RUN(&r, "--help");
 	CHECK_U64((uint64_t)r.status, 0);
-	CHECK(strstr(r.out, "report [--csv] [FILE]") != NULL);
+	CHECK(strstr(r.out, "report [--csv|--wide] [FILE]") != NULL);
 
 	RUN(&r, "report", "--help");
 	CHECK_U64((uint64_t)r.status, 0);
@@ -754,6 +934,32 @@ static void test_cli(const char *tests_dir)
 	CHECK_STR(r.err, "");
 	CHECK(strstr(r.out, "total: 13 events, 2 steps, 3 mappings, 1 lost\n") != NULL);
 	CHECK(strstr(r.out, "step 2: grow 1 (cap 512 -> 848)  (events 10, lost 1)\n") != NULL);
+
+	/* the compact table, worked out by hand from tests/sample.events: mappings
+	 * A = 0xc000000000+64 MiB (prot 0), B = 0xc000000000+4 MiB over it, C = libc 8 KiB */
+	CHECK(has_row(r.out, "step 1: (start) (events 3, lost 0)"));
+	CHECK(has_row(r.out, "0xc000000000-0xc000400000 anon rw- 1 4 MiB 1 1 0 0 none->present 1; pte 1"));
+	CHECK(has_row(r.out, "0xc000000000-0xc004000000 anon --- 1 64 MiB 0 0 0 0 -"));
+	/* step 2: the pmd fault and the 16-page flush in B; libc's mmap and read fault; the
+	 * whole-mm flush in "(other)" */
+	CHECK(has_row(r.out, "0xc000000000-0xc000400000 anon rw- 0 4 MiB 1 1 1 16 none->present 1; pmd 1"));
+	CHECK(has_row(r.out, "0x7f0000000000-0x7f0000002000 libc.so.6 r-- 1 8 KiB 1 1 0 0 none->present 1; pte 1"));
+	CHECK(has_row(r.out, "(other) - - 0 - 0 0 1 all -"));
+	/* step 1's "(other)" is empty, so it is not shown: one "(other)" row in step 2 and one
+	 * in the totals */
+	CHECK_U64(count_rows(r.out, "(other) "), 2);
+	CHECK(has_row(r.out, "totals per mapping (pages: summed over steps)"));
+	CHECK(has_row(r.out, "0xc000000000-0xc000400000 anon rw- 1 4 MiB 2 2 1 16 none->present 2; pte 1, pmd 1"));
+	/* 64 MiB + 4 MiB + 8 KiB = 68.0078 MiB */
+	CHECK(has_row(r.out, "total: 3 mmaps of 68.0 MiB, 0 failed"));
+	CHECK(has_row(r.out, "total: 3 faults, 3 pages: none->present 3; pte 2, pmd 1"));
+	CHECK(has_row(r.out, "total: 2 tlb flushes, 16 pages flushed, 1 of the whole mm"));
+
+	/* --wide: the old table, every counter, "(other)" in every step */
+	RUN(&r, "report", "--wide", sample);
+	CHECK_U64((uint64_t)r.status, 0);
+	CHECK(strstr(r.out, "present->present-newpfn") != NULL);
+	CHECK_U64(count_rows(r.out, "(other) "), 2);
 
 	RUN(&r, "report", "--csv", sample);
 	CHECK_U64((uint64_t)r.status, 0);
@@ -985,6 +1191,8 @@ int main(int argc, char **argv)
 	test_malformed();
 	test_aggregate_hand_stream();
 	test_aggregate_edges();
+	test_fast_path();
+	test_report_table();
 	test_cli(tests_dir);
 	test_go_rules();
 	test_record_check_usage();
