@@ -46,7 +46,7 @@ for t in "$mm"/*; do
 	lost=$(awk '$1 == "total" { print $7 }' $D/stats)
 	tu=$(totals /tmp/mm-untraced.out)
 	tt=$(totals /tmp/mm-traced.out)
-	what="$name: exit $untraced untraced, $traced traced${tu:+; untraced $tu; traced $tt}; $events events recorded, $lost lost"
+	what="$name: exit $untraced untraced, $traced traced${tu:+; untraced $tu; traced $tt}; $events events generated, $lost lost"
 	if [ "$untraced" = "$traced" ] && [ "$tu" = "$tt" ] && [ "${events:-0}" -gt 0 ]; then
 		echo "ok $n $what"
 	else
