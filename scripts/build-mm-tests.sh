@@ -5,12 +5,15 @@
 #
 # Usage: build-mm-tests.sh KSFT_DIR OUTDIR
 # Chosen to run in the busybox guest within a minute or two in all:
-# no hugetlbfs, no extra libraries, no minutes-long runs (khugepaged).
+# no hugetlbfs, no extra libraries, no minutes-long runs (khugepaged), and
+# nothing that needs a free huge page to pass: split_huge_page_test bails
+# out with "No THP is allocated" when the guest's memory is fragmented,
+# which after the other tests it sometimes is, traced or not.
 set -euo pipefail
 ksft=${1:?usage: build-mm-tests.sh KSFT_DIR OUTDIR}
 out=${2:?usage: build-mm-tests.sh KSFT_DIR OUTDIR}
 tests="madv_populate map_fixed_noreplace map_populate mremap_dontunmap mremap_test
-       soft-dirty mlock2-tests mrelease_test split_huge_page_test mkdirty"
+       soft-dirty mlock2-tests mrelease_test mkdirty"
 
 src=$ksft/mm
 [ -d "$src" ] || src=$ksft/vm

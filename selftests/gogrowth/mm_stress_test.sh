@@ -34,9 +34,16 @@ failed=0
 for t in "$mm"/*; do
 	name=$(basename "$t")
 	n=$((n + 1))
+	# Both runs start from the same kind of memory: compacted, caches dropped.
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	echo 1 >/proc/sys/vm/compact_memory 2>/dev/null
 	(cd "$mm" && "$t") >/tmp/mm-untraced.out 2>&1
 	untraced=$?
 	echo 1 >$D/clear
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	echo 1 >/proc/sys/vm/compact_memory 2>/dev/null
 	# The shell makes itself the target and becomes the test: traced from exec on.
 	(cd "$mm" && sh -c 'echo $$ >/sys/kernel/debug/gogrowth/pid && exec "$0"' "$t") \
 		>/tmp/mm-traced.out 2>&1
