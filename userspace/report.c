@@ -193,6 +193,18 @@ static void print_table_line(FILE *out, const size_t *widths, char cells[][CELL_
 	fputc('\n', out);
 }
 
+/* "step N: <marker text>  (events E, lost L)" above a step's rows. */
+static void print_step_header(const struct gg_aggregate *aggregate, uint32_t index, FILE *out)
+{
+	const struct gg_step *step = &aggregate->steps[index];
+	size_t name_length;
+	const char *name = gg_step_name(aggregate, step, &name_length);
+
+	fprintf(out, "step %" PRIu32 ": ", index + 1);
+	write_escaped(out, name, name_length);
+	fprintf(out, "  (events %" PRIu64 ", lost %" PRIu64 ")\n", step->events, step->lost);
+}
+
 static void print_wide(const struct gg_aggregate *aggregate, FILE *out)
 {
 	size_t widths[COLUMN_COUNT];
@@ -217,13 +229,7 @@ static void print_wide(const struct gg_aggregate *aggregate, FILE *out)
 	for (size_t r = 0; r < aggregate->row_count; r++) {
 		const struct gg_row *row = &aggregate->rows[r];
 		if (row->step != previous_step) {
-			const struct gg_step *step = &aggregate->steps[row->step];
-			size_t name_length;
-			const char *name = gg_step_name(aggregate, step, &name_length);
-			fprintf(out, "step %" PRIu32 ": ", row->step + 1);
-			write_escaped(out, name, name_length);
-			fprintf(out, "  (events %" PRIu64 ", lost %" PRIu64 ")\n", step->events,
-				step->lost);
+			print_step_header(aggregate, row->step, out);
 			previous_step = row->step;
 		}
 		for (size_t c = 0; c < COLUMN_COUNT; c++)
@@ -470,13 +476,7 @@ static int print_compact(const struct gg_aggregate *aggregate, FILE *out)
 	for (size_t r = 0; r < aggregate->row_count; r++) {
 		const struct gg_row *row = &aggregate->rows[r];
 		if (row->step != previous_step) {
-			const struct gg_step *step = &aggregate->steps[row->step];
-			size_t name_length;
-			const char *name = gg_step_name(aggregate, step, &name_length);
-			fprintf(out, "step %" PRIu32 ": ", row->step + 1);
-			write_escaped(out, name, name_length);
-			fprintf(out, "  (events %" PRIu64 ", lost %" PRIu64 ")\n", step->events,
-				step->lost);
+			print_step_header(aggregate, row->step, out);
 			previous_step = row->step;
 		}
 		if (!counts_empty(&row->counts))

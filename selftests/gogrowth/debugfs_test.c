@@ -33,19 +33,6 @@ static size_t count_type(const char *type)
 	return n;
 }
 
-static void touch_new_pages(size_t pages)
-{
-	char *p = mmap(NULL, pages * GG_PAGE_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	size_t k;
-
-	if (p == MAP_FAILED)
-		return;
-	for (k = 0; k < pages; k++)
-		p[k * GG_PAGE_SIZE] = 1;
-	munmap(p, pages * GG_PAGE_SIZE);
-}
-
 static int current_target(void)
 {
 	char *text = gg_read_file("pid", NULL);
@@ -160,17 +147,17 @@ TEST_F(files, enable_off_records_nothing)
 	EXPECT_EQ(0, atoi(text));
 	free(text);
 	before = count_type("fault");
-	touch_new_pages(16);
+	gg_touch_new_pages(16);
 	after = count_type("fault");
 	EXPECT_EQ(before, after);
 	ASSERT_EQ(0, gg_write_file("enable", "1"));
-	touch_new_pages(16);
+	gg_touch_new_pages(16);
 	EXPECT_GE(count_type("fault"), after + 16);
 }
 
 TEST_F(files, clear_empties_ring_and_counters)
 {
-	touch_new_pages(8);
+	gg_touch_new_pages(8);
 	EXPECT_GE(count_type("fault"), 8);
 	ASSERT_EQ(0, gg_write_file("clear", "1"));
 	EXPECT_EQ(0, count_type("fault"));
@@ -184,7 +171,7 @@ TEST_F(files, stats_add_up_per_cpu)
 	char key[16];
 	int cpu, cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
 
-	touch_new_pages(32);
+	gg_touch_new_pages(32);
 	for (cpu = 0; cpu < cpus; cpu++) {
 		snprintf(key, sizeof(key), "cpu%d", cpu);
 		generated = gg_stat(key, "generated");

@@ -60,28 +60,6 @@ static void count_faults(const struct gg_events *ev, long from, long to,
 	free(seen);
 }
 
-static void *map_anon(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	/* One fault per 4 KiB page: no transparent huge page here. */
-	if (madvise(p, len, MADV_NOHUGEPAGE)) {
-		munmap(p, len);
-		return NULL;
-	}
-	return p;
-}
-
-static void touch_pages(char *p, size_t len, char val)
-{
-	size_t off;
-
-	for (off = 0; off < len; off += GG_PAGE_SIZE)
-		p[off] = val;
-}
-
 FIXTURE(traced_self)
 {
 	struct gg_events ev;
@@ -113,9 +91,9 @@ TEST_F(traced_self, anon_mmap_faults_each_page_once)
 	char *p;
 
 	ASSERT_EQ(0, gg_marker("anon-begin"));
-	p = map_anon(len);
+	p = gg_map_anon(pages);
 	ASSERT_NE(NULL, p);
-	touch_pages(p, len, 1);
+	gg_touch(p, pages, 1);
 	ASSERT_EQ(0, gg_marker("anon-end"));
 
 	ASSERT_TRUE(gg_events_read(&self->ev));
@@ -152,7 +130,7 @@ TEST_F(traced_self, fault_entries_decode)
 	long begin, end, i;
 	char *p;
 
-	p = map_anon(GG_PAGE_SIZE);
+	p = gg_map_anon(1);
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, gg_marker("decode-begin"));
 	p[0] = 1;
@@ -270,13 +248,13 @@ TEST_F(traced_self, thp_fault_is_pmd_level)
 
 TEST_F(traced_self, munmap_flushes_its_range)
 {
-	const size_t len = 32 * GG_PAGE_SIZE;
+	const size_t pages = 32, len = pages * GG_PAGE_SIZE;
 	long begin, end, i;
 	bool munmap_seen = false, covered = false;
-	char *p = map_anon(len);
+	char *p = gg_map_anon(pages);
 
 	ASSERT_NE(NULL, p);
-	touch_pages(p, len, 1);
+	gg_touch(p, pages, 1);
 	ASSERT_EQ(0, gg_marker("unmap-begin"));
 	ASSERT_EQ(0, munmap(p, len));
 	ASSERT_EQ(0, gg_marker("unmap-end"));
@@ -308,14 +286,14 @@ TEST_F(traced_self, dontneed_then_touch_refaults)
 	struct region_faults rf;
 	long dontneed, refault, end, i;
 	bool madvise_seen = false;
-	char *p = map_anon(len);
+	char *p = gg_map_anon(pages);
 
 	ASSERT_NE(NULL, p);
-	touch_pages(p, len, 1);
+	gg_touch(p, pages, 1);
 	ASSERT_EQ(0, gg_marker("dontneed"));
 	ASSERT_EQ(0, madvise(p, len, MADV_DONTNEED));
 	ASSERT_EQ(0, gg_marker("refault"));
-	touch_pages(p, len, 2);
+	gg_touch(p, pages, 2);
 	ASSERT_EQ(0, gg_marker("refault-end"));
 
 	ASSERT_TRUE(gg_events_read(&self->ev));
@@ -350,10 +328,10 @@ TEST_F(traced_self, cow_after_fork_gets_new_pfns)
 	size_t k, cow = 0, matched = 0, child_lines = 0;
 	char want[32];
 	pid_t child;
-	char *p = map_anon(len);
+	char *p = gg_map_anon(pages);
 
 	ASSERT_NE(NULL, p);
-	touch_pages(p, len, 1);
+	gg_touch(p, pages, 1);
 	for (k = 0; k < pages; k++)
 		before[k] = gg_pagemap_pfn(p + k * GG_PAGE_SIZE);
 	ASSERT_NE(0, before[0]) TH_LOG("pagemap shows no PFN: not root?");
@@ -369,7 +347,7 @@ TEST_F(traced_self, cow_after_fork_gets_new_pfns)
 	}
 	close(go[0]);
 	ASSERT_EQ(0, gg_marker("cow-begin"));
-	touch_pages(p, len, 2);
+	gg_touch(p, pages, 2);
 	ASSERT_EQ(0, gg_marker("cow-end"));
 	for (k = 0; k < pages; k++)
 		after[k] = gg_pagemap_pfn(p + k * GG_PAGE_SIZE);
@@ -430,10 +408,10 @@ TEST_F(traced_self, cr3_matches_top_page_table)
 	int64_t cr3, pgd, first_pgd = -1;
 	char want[32];
 	size_t k, checked = 0, mismatched = 0;
-	char *p = map_anon(4 * GG_PAGE_SIZE);
+	char *p = gg_map_anon(4);
 
 	ASSERT_NE(NULL, p);
-	touch_pages(p, 4 * GG_PAGE_SIZE, 1);
+	gg_touch(p, 4, 1);
 	munmap(p, 4 * GG_PAGE_SIZE);
 	ASSERT_TRUE(gg_events_read(&self->ev));
 	snprintf(want, sizeof(want), " pid=%d ", getpid());
@@ -484,7 +462,7 @@ TEST_F(traced_self, kernel_access_and_gup_origins)
 {
 	const size_t pages = 8, len = pages * GG_PAGE_SIZE;
 	size_t user, kernel, gup;
-	char *by_read = map_anon(len), *populated;
+	char *by_read = gg_map_anon(pages), *populated;
 	int zero = open("/dev/zero", O_RDONLY);
 
 	ASSERT_NE(NULL, by_read);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -303,4 +304,36 @@ uint64_t gg_pagemap_pfn(const void *addr)
 	close(fd);
 	/* bit 63: present; bits 0-54: PFN (zero without CAP_SYS_ADMIN) */
 	return (entry >> 63) ? entry & ((1ULL << 55) - 1) : 0;
+}
+
+char *gg_map_anon(size_t pages)
+{
+	size_t len = pages * GG_PAGE_SIZE;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (madvise(p, len, MADV_NOHUGEPAGE)) {
+		munmap(p, len);
+		return NULL;
+	}
+	return p;
+}
+
+void gg_touch(char *p, size_t pages, char val)
+{
+	size_t k;
+
+	for (k = 0; k < pages; k++)
+		p[k * GG_PAGE_SIZE] = val;
+}
+
+void gg_touch_new_pages(size_t pages)
+{
+	char *p = gg_map_anon(pages);
+
+	if (!p)
+		return;
+	gg_touch(p, pages, 1);
+	munmap(p, pages * GG_PAGE_SIZE);
 }

@@ -77,4 +77,14 @@ uint64_t gg_pagemap_pfn(const void *addr);
 
 #define GG_PAGE_SIZE 4096UL
 
+/*
+ * A fresh private anonymous mapping of @pages, with transparent huge pages
+ * off so that every 4 KiB page faults on its own; NULL on failure.
+ */
+char *gg_map_anon(size_t pages);
+/* Writes @val to the first byte of each of @pages pages at @p. */
+void gg_touch(char *p, size_t pages, char val);
+/* gg_map_anon(), every page written once, and unmapped: @pages faults. */
+void gg_touch_new_pages(size_t pages);
+
 #endif /* GG_TEST_H */

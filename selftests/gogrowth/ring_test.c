@@ -20,17 +20,12 @@
 
 #define PIPE GG_DEBUGFS "/events_pipe"
 
-static char *map_and_touch(size_t pages)
+static char *map_touched(size_t pages)
 {
-	char *p = mmap(NULL, pages * GG_PAGE_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	size_t k;
+	char *p = gg_map_anon(pages);
 
-	if (p == MAP_FAILED)
-		return NULL;
-	madvise(p, pages * GG_PAGE_SIZE, MADV_NOHUGEPAGE);
-	for (k = 0; k < pages; k++)
-		p[k * GG_PAGE_SIZE] = 1;
+	if (p)
+		gg_touch(p, pages, 1);
 	return p;
 }
 
@@ -132,7 +127,7 @@ TEST_F(small_ring, overflow_is_counted_exactly)
 	drain(fd, NULL, NULL);
 	ASSERT_EQ(0, gg_write_file("clear", "1"));
 
-	p = map_and_touch(burst);
+	p = map_touched(burst);
 	ASSERT_NE(NULL, p);
 	drain(fd, &text, &len);
 	ASSERT_NE(NULL, text);
@@ -146,7 +141,7 @@ TEST_F(small_ring, overflow_is_counted_exactly)
 	EXPECT_EQ(0, first.malformed);
 
 	/* Drained: the ring records again, and first says what it lost. */
-	q = map_and_touch(again);
+	q = map_touched(again);
 	ASSERT_NE(NULL, q);
 	/* The test is its own target: stop recording before reading stats. */
 	ASSERT_EQ(0, gg_write_file("enable", "0"));
@@ -210,7 +205,7 @@ TEST_F(pipe, poll_wakes_on_new_event_and_read_consumes)
 	EXPECT_EQ(EAGAIN, errno);
 	EXPECT_EQ(0, poll(&pfd, 1, 0));
 
-	p = map_and_touch(4);
+	p = map_touched(4);
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(1, poll(&pfd, 1, 5000));
 	EXPECT_TRUE(pfd.revents & POLLIN);
@@ -239,7 +234,7 @@ TEST_F(pipe, small_reads_split_no_line)
 	ssize_t n;
 
 	drain(self->fd, NULL, NULL);
-	p = map_and_touch(32);
+	p = map_touched(32);
 	ASSERT_NE(NULL, p);
 	while ((n = read(self->fd, chunk, sizeof(chunk))) > 0) {
 		char *bigger = realloc(text, len + (size_t)n + 1);

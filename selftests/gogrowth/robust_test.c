@@ -44,19 +44,6 @@ static int stats_mismatches(void)
 	return bad;
 }
 
-static void touch_pages(size_t pages)
-{
-	char *p = mmap(NULL, pages * GG_PAGE_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	size_t k;
-
-	if (p == MAP_FAILED)
-		return;
-	for (k = 0; k < pages; k++)
-		p[k * GG_PAGE_SIZE] = 1;
-	munmap(p, pages * GG_PAGE_SIZE);
-}
-
 /* The module still records the caller's faults: the proof it kept working. */
 static bool still_records(void)
 {
@@ -65,7 +52,7 @@ static bool still_records(void)
 	if (gg_set_target(getpid()))
 		return false;
 	before = gg_stat("events", "fault");
-	touch_pages(8);
+	gg_touch_new_pages(8);
 	return gg_stat("events", "fault") >= before + 8;
 }
 
@@ -194,7 +181,7 @@ TEST_F(robust, concurrent_writers)
 
 	for (k = 0; k < ARRAY_SIZE(args); k++)
 		ASSERT_EQ(0, pthread_create(&th[k], NULL, writer, &args[k]));
-	touch_pages(256);
+	gg_touch_new_pages(256);
 	for (k = 0; k < ARRAY_SIZE(args); k++)
 		pthread_join(th[k], NULL);
 	ASSERT_EQ(0, gg_write_file("enable", "1"));
@@ -206,7 +193,7 @@ static void *fault_forever(void *arg)
 {
 	(void)arg;
 	for (;;)
-		touch_pages(16);
+		gg_touch_new_pages(16);
 	return NULL;
 }
 

@@ -25,14 +25,10 @@
 
 static char *map_and_touch(void)
 {
-	char *p = mmap(NULL, LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	size_t off;
+	char *p = gg_map_anon(PAGES);
 
-	if (p == MAP_FAILED)
-		return NULL;
-	madvise(p, LEN, MADV_NOHUGEPAGE);
-	for (off = 0; off < LEN; off += GG_PAGE_SIZE)
-		p[off] = 1;
+	if (p)
+		gg_touch(p, PAGES, 1);
 	return p;
 }
 
