@@ -1,0 +1,217 @@
+# `make bench`, the guest half: run by vm-script.sh (busybox sh) from
+# /opt/gogrowth, where gogrowth.ko, the gogrowth tool, the Go programs and
+# ggwork (bench/ggwork.c) are. scripts/bench.sh puts the settings below in
+# front of this file. Prints machine-readable "BENCH ..." lines (bench.sh
+# turns them into the table) and a few human ones.
+: "${RUNS:=5}" "${FAULT_MIB:=256}" "${MMAP_N:=10000}" "${LADDER:=0x2 30000x2 25000x2 20000x2 15000x2 10000x2 5000x2}"
+D=/sys/kernel/debug/gogrowth
+T=/sys/kernel/tracing
+
+say() { echo "bench: $*"; }
+# ggwork prints "RESULT ns=... ops=... rate=..." last; print it without RESULT.
+work() { ./ggwork "$@" | sed -n 's/^RESULT //p' | tail -n 1; }
+# "key value" from `stats`: the value of the first line starting with key.
+stat_total() { sed -n "s/^total generated \([0-9]*\) recorded \([0-9]*\) lost \([0-9]*\)$/\\$1/p" $D/stats; }
+# Wait (at most 60 s) for the reader to empty the ring, or ftrace's buffer.
+gg_busy() { grep -q 'entries [1-9]' $D/stats; }
+ft_busy() { cat $T/per_cpu/cpu*/stats | grep -q '^entries: [1-9]'; }
+drain() { # busy-test
+	n=0
+	while "$1"; do
+		sleep 0.2
+		n=$((n + 1))
+		if [ $n -ge 300 ]; then say "warning: reader did not drain in 60 s"; return; fi
+	done
+}
+
+meminfo() { # prints "free avail slab percpu vmalloc" in kB
+	# free: the buddy allocator's free pages plus those on the per-CPU page
+	# lists (MemFree leaves those out, so a ring served from them would not
+	# show), from /proc/zoneinfo.
+	free=$(awk '/^ *pages free/{n += $3} /^ *count:/{n += $2} END{print n * 4}' /proc/zoneinfo)
+	awk -v free="$free" '/^MemAvailable:/{a=$2} /^Slab:/{s=$2} /^Percpu:/{p=$2} /^VmallocUsed:/{v=$2}
+	     END{print free, a, s, p, v}' /proc/meminfo
+}
+
+say "kernel $(uname -r), $(nproc) CPUs, $(awk '/^MemTotal:/{print $2}' /proc/meminfo) kB"
+echo "BENCH env kernel=$(uname -r) cpus=$(nproc) runs=$RUNS fault_mib=$FAULT_MIB mmap_n=$MMAP_N"
+[ -x ./ggwork ] || { say "ggwork missing"; exit 1; }
+say "THP: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null) (ggwork fault uses MADV_NOHUGEPAGE)"
+
+# ---- figure 4 first, on a quiet guest: the module's memory ----
+sync
+for kb in 1024 65536; do
+	for i in 1 2 3; do
+		set -- $(meminfo)
+		f0=$1 a0=$2 s0=$3 p0=$4 v0=$5
+		if [ $kb = 1024 ]; then insmod ./gogrowth.ko || exit 1; else insmod ./gogrowth.ko ring_kb=$kb || exit 1; fi
+		set -- $(meminfo)
+		core=$(cat /sys/module/gogrowth/coresize)
+		rb=$(sed -n 's/^ring_bytes_per_cpu //p' $D/stats)
+		echo "BENCH mem ring_kb=$kb i=$i free=$((f0 - $1)) avail=$((a0 - $2)) slab=$(($3 - s0)) percpu=$(($4 - p0)) vmalloc=$(($5 - v0)) coresize=$core ring_bytes_per_cpu=$rb cpus=$(nproc)"
+		rmmod gogrowth || exit 1
+	done
+done
+
+# ---- figure 1 (and 2: events per second while traced) ----
+sleep 100000 &
+other=$!
+mount -t tracefs nodev $T 2>/dev/null
+[ -e $T/kprobe_events ] || { say "no tracefs kprobe_events"; exit 1; }
+echo 'p:gg_do_mmap do_mmap' >>$T/kprobe_events || exit 1
+echo $other >$T/set_event_pid
+
+# Warm up: the first touch of guest memory is slow under TCG (QEMU maps it).
+say "warm-up"
+work fault 1024 >/dev/null
+work fault "$FAULT_MIB" >/dev/null
+work mmap "$MMAP_N" >/dev/null
+
+# ftrace's buffer as large as gogrowth's largest ring, so that the runs
+# without a reader (ftracenr) lose nothing either; the size does not change
+# the cost per event.
+echo 65536 >$T/buffer_size_kb
+ft_on() { # [noreader]
+	echo $other >$T/set_event_pid
+	echo >$T/trace
+	for e in exceptions/page_fault_user tlb/tlb_flush kprobes/gg_do_mmap; do
+		echo 1 >$T/events/$e/enable || exit 1
+	done
+	ftr=
+	if [ -z "${1:-}" ]; then
+		cat $T/trace_pipe >/dev/null &
+		ftr=$!
+	fi
+}
+ft_off() {
+	[ -n "$ftr" ] && drain ft_busy
+	for e in exceptions/page_fault_user tlb/tlb_flush kprobes/gg_do_mmap; do
+		echo 0 >$T/events/$e/enable
+	done
+	if [ -n "$ftr" ]; then
+		kill $ftr
+		wait $ftr 2>/dev/null
+	fi
+	echo >$T/trace
+	echo $other >$T/set_event_pid
+}
+# Per-CPU "overrun" and "dropped events" of ftrace's buffer: its lost events.
+ft_lost() { cat $T/per_cpu/cpu*/stats | awk '/^overrun:|^dropped events:/{n += $NF} END{print n + 0}'; }
+
+run() { # cfg wl args...: one timed run, printed as a BENCH line
+	cfg=$1 wl=$2
+	shift 2
+	extra=
+	case $cfg in
+	base | other | ftother)
+		r=$(work "$@") ;;
+	tracednr)
+		# No reader: the ring (ring_kb=65536) holds the whole run.
+		echo 1 >$D/clear
+		r=$(sh -c 'echo $$ > /sys/kernel/debug/gogrowth/pid; exec ./ggwork "$@"' ggwork "$@" |
+			sed -n 's/^RESULT //p' | tail -n 1)
+		extra="events=$(stat_total 2) lost=$(stat_total 3)"
+		echo 1 >$D/clear ;;
+	traced)
+		echo 1 >$D/clear
+		cat $D/events_pipe >/dev/null &
+		rd=$!
+		r=$(sh -c 'echo $$ > /sys/kernel/debug/gogrowth/pid; exec ./ggwork "$@"' ggwork "$@" |
+			sed -n 's/^RESULT //p' | tail -n 1)
+		drain gg_busy
+		kill $rd
+		wait $rd 2>/dev/null
+		extra="events=$(stat_total 2) lost=$(stat_total 3)" ;;
+	ftrace | ftracenr)
+		r=$(sh -c 'echo $$ > /sys/kernel/tracing/set_event_pid; exec ./ggwork "$@"' ggwork "$@" |
+			sed -n 's/^RESULT //p' | tail -n 1)
+		echo $other >$T/set_event_pid ;;
+	esac
+	echo "BENCH run wl=$wl cfg=$cfg i=$i $r $extra"
+}
+
+i=1
+while [ $i -le "$RUNS" ]; do
+	say "round $i of $RUNS"
+	# Module not loaded.
+	run base fault fault "$FAULT_MIB"
+	run base mmap mmap "$MMAP_N"
+	# ftrace's equivalent, module not loaded.
+	ft_on
+	run ftrace fault fault "$FAULT_MIB"
+	run ftrace mmap mmap "$MMAP_N"
+	echo "BENCH ftlost i=$i lost=$(ft_lost)"
+	ft_off
+	# Reference for "other": ftrace's events on, filtered to the sleeper.
+	ft_on noreader
+	run ftother fault fault "$FAULT_MIB"
+	run ftother mmap mmap "$MMAP_N"
+	ft_off
+	# Diagnostic: the same without a reader (the buffer holds the run), so the
+	# probes' cost shows apart from the reader's (one TCG thread runs both).
+	ft_on noreader
+	run ftracenr fault fault "$FAULT_MIB"
+	echo "BENCH ftlost i=$i lost=$(ft_lost)"
+	ft_off
+	ft_on noreader
+	run ftracenr mmap mmap "$MMAP_N"
+	echo "BENCH ftlost i=$i lost=$(ft_lost)"
+	ft_off
+	# Module loaded, tracing the sleeping process: what everyone else pays.
+	insmod ./gogrowth.ko pid=$other || exit 1
+	run other fault fault "$FAULT_MIB"
+	run other mmap mmap "$MMAP_N"
+	# Tracing the workload from its exec on, a reader draining events_pipe.
+	run traced fault fault "$FAULT_MIB"
+	run traced mmap mmap "$MMAP_N"
+	rmmod gogrowth || exit 1
+	# Diagnostic: traced with no reader, the largest ring holding the run.
+	insmod ./gogrowth.ko ring_kb=65536 pid=$other || exit 1
+	run tracednr fault fault "$FAULT_MIB"
+	run tracednr mmap mmap "$MMAP_N"
+	rmmod gogrowth || exit 1
+	i=$((i + 1))
+done
+echo 0 >$T/tracing_on
+echo '-:gg_do_mmap' >>$T/kprobe_events
+
+# ---- figure 2: the largest fault rate the ring keeps with no loss ----
+# From the top down: 2 threads unthrottled ("0x2"), then throttled total
+# rates over 2 threads; the first step with lost 0 is the answer.
+insmod ./gogrowth.ko || exit 1
+for step in $LADDER; do
+	rate=${step%x*}
+	thr=1
+	[ "$step" != "$rate" ] && thr=${step#*x}
+	echo 1 >$D/clear
+	cat $D/events_pipe >/dev/null &
+	rd=$!
+	r=$(sh -c 'echo $$ > /sys/kernel/debug/gogrowth/pid; exec ./ggwork "$@"' ggwork fault "$FAULT_MIB" "$rate" "$thr" |
+		sed -n 's/^RESULT //p' | tail -n 1)
+	drain gg_busy
+	kill $rd
+	wait $rd 2>/dev/null
+	lost=$(stat_total 3)
+	echo "BENCH ladder target_rate=$rate threads=$thr $r events=$(stat_total 2) lost=$lost"
+	[ "$lost" = 0 ] && break
+done
+rmmod gogrowth || exit 1
+
+# ---- figure 5: no lost events in check --all and a demo program ----
+insmod ./gogrowth.ko || exit 1
+say "gogrowth check --all"
+./gogrowth check --all >/tmp/check.out 2>&1
+rc=$?
+# One "traced child: N events, M lost, ..." check per sequence.
+lost=$(grep 'traced child:' /tmp/check.out | grep -o '[0-9]* lost' | awk '{n += $1} END{print n + 0}')
+echo "BENCH check rc=$rc lost=$lost sequences=$(grep -c 'traced child:' /tmp/check.out) pass=$(grep -c '^PASS' /tmp/check.out) fail=$(grep -c '^FAIL' /tmp/check.out)"
+grep -E '^FAIL' /tmp/check.out | head -n 20
+tail -n 1 /tmp/check.out
+gover=$(ls go-map-* | sed 's/go-map-//' | sort -t. -k2 -n | tail -n 1)
+./gogrowth record -o /tmp/x -- ./go-map-$gover -n 1048576 >/dev/null 2>/tmp/record.err
+rc=$?
+cat /tmp/record.err
+echo "BENCH gomap go=$gover rc=$rc lines=$(wc -l </tmp/x) lost_lines=$(grep -c 'ev=lost' /tmp/x) stats_lost=$(stat_total 3)"
+rmmod gogrowth || exit 1
+kill $other
+say "done"
