@@ -32,6 +32,7 @@ module:
 	@test -n "$(KDIR)" && test -d "$(KDIR)" || { \
 	  echo "gogrowth: no kernel build tree: install linux-headers-$$(uname -r), or pass KDIR=/path/to/build"; \
 	  echo "gogrowth: ('make check' installs and uses the guest kernel's headers by itself)"; exit 1; }
+	@echo "gogrowth: building the module against $(KDIR)"
 	$(MAKE) -C $(KDIR) M=$(TOP) W=1 modules
 
 userspace:
