@@ -533,7 +533,7 @@ static char *guarded_page(void)
 	return p + GG_PAGE_SIZE;
 }
 
-TEST_F(traced_self, retried_faults_are_recorded_and_linked)
+TEST_F_TIMEOUT(traced_self, retried_faults_are_recorded_and_linked, 120)
 {
 	const int vmas = 300;
 	size_t retries = 0, linked = 0, vma_locked = 0;

@@ -69,7 +69,7 @@ TEST_F(module, non_numeric_pid_is_refused)
 	EXPECT_FALSE(gg_is_loaded());
 }
 
-TEST_F(module, load_unload_50_times)
+TEST_F_TIMEOUT(module, load_unload_50_times, 120)
 {
 	int i;
 

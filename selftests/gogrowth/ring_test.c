@@ -113,7 +113,7 @@ FIXTURE_TEARDOWN(small_ring)
 	gg_unload();
 }
 
-TEST_F(small_ring, overflow_is_counted_exactly)
+TEST_F_TIMEOUT(small_ring, overflow_is_counted_exactly, 120)
 {
 	const size_t burst = 2000, again = 10;
 	struct tally first = { 0 }, second = { 0 };

@@ -88,7 +88,7 @@ FIXTURE_TEARDOWN(robust)
 	gg_unload();
 }
 
-TEST_F(robust, random_writes_get_documented_errors)
+TEST_F_TIMEOUT(robust, random_writes_get_documented_errors, 120)
 {
 	unsigned int seed = 12345;
 	char buf[512];
@@ -115,7 +115,7 @@ TEST_F(robust, random_writes_get_documented_errors)
 	EXPECT_TRUE(still_records());
 }
 
-TEST_F(robust, boundary_writes)
+TEST_F_TIMEOUT(robust, boundary_writes, 120)
 {
 	static const char * const bad_pids[] = {
 		"-1", "-2147483648", "2147483647", "2147483648", "4194305",
@@ -169,7 +169,7 @@ static void *writer(void *arg)
 	return NULL;
 }
 
-TEST_F(robust, concurrent_writers)
+TEST_F_TIMEOUT(robust, concurrent_writers, 120)
 {
 	struct writer_arg args[] = {
 		{ "pid", 2000, getpid() }, { "pid", 2000, getpid() },
@@ -197,7 +197,7 @@ static void *fault_forever(void *arg)
 	return NULL;
 }
 
-TEST_F(robust, target_with_64_threads)
+TEST_F_TIMEOUT(robust, target_with_64_threads, 120)
 {
 	int go[2], status, k;
 	long long faults;
@@ -239,7 +239,7 @@ TEST_F(robust, target_with_64_threads)
 	EXPECT_TRUE(still_records());
 }
 
-TEST_F(robust, target_killed_by_oom_while_faulting)
+TEST_F_TIMEOUT(robust, target_killed_by_oom_while_faulting, 120)
 {
 	int status;
 	pid_t child = fork();
@@ -274,7 +274,7 @@ TEST_F(robust, target_killed_by_oom_while_faulting)
 	EXPECT_TRUE(still_records());
 }
 
-TEST_F(robust, zombie_and_init_targets)
+TEST_F_TIMEOUT(robust, zombie_and_init_targets, 120)
 {
 	pid_t zombie = fork();
 	char *text;
@@ -295,7 +295,7 @@ TEST_F(robust, zombie_and_init_targets)
 	EXPECT_TRUE(still_records());
 }
 
-TEST_F(robust, retarget_10000_times_while_target_faults)
+TEST_F_TIMEOUT(robust, retarget_10000_times_while_target_faults, 120)
 {
 	char self_pid[16], child_pid[16];
 	int status, i;

@@ -69,7 +69,7 @@ FIXTURE_TEARDOWN(teardown)
 		gg_unload();
 }
 
-TEST_F(teardown, unload_while_target_faults_on_all_cpus)
+TEST_F_TIMEOUT(teardown, unload_while_target_faults_on_all_cpus, 120)
 {
 	double seconds = 3;
 	char params[32];
@@ -122,7 +122,7 @@ static void on_usr1(int sig)
 	(void)sig;
 }
 
-TEST_F(teardown, unload_with_reader_blocked_on_pipe)
+TEST_F_TIMEOUT(teardown, unload_with_reader_blocked_on_pipe, 120)
 {
 	struct reader r = { .fd = -1 };
 	struct sigaction sa = { .sa_handler = on_usr1 };
@@ -165,7 +165,7 @@ TEST_F(teardown, unload_with_reader_blocked_on_pipe)
 	EXPECT_FALSE(gg_is_loaded());
 }
 
-TEST_F(teardown, unload_while_snapshot_reader_runs)
+TEST_F_TIMEOUT(teardown, unload_while_snapshot_reader_runs, 120)
 {
 	int status, round;
 	pid_t child, cat;
