@@ -24,7 +24,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 KSFT_DIR ?= $(CACHE)/source/$(KVER)/tools/testing/selftests
 SELFTEST_OUT ?= $(TOP)/selftests/gogrowth/build
 
-.PHONY: all module userspace selftests check check-all demo findings bench lint deps clean distclean help
+.PHONY: all module userspace selftests check check-debug check-all demo findings bench lint deps clean distclean help
 
 all: module userspace selftests
 
@@ -48,6 +48,11 @@ selftests:
 # Everything below installs what it needs and runs in the guest.
 check:
 	$(TOP)/scripts/check.sh $(KVER)
+
+# The same suite in a debug kernel (lockdep, KASAN, ...) built from
+# linux-source-$(KVER), once and cached; not in CI (see Documentation/check-debug.md).
+check-debug:
+	$(TOP)/scripts/check-debug.sh $(KVER)
 
 # What CI runs (.ci/run): lint and the selftests on 6.1 and 6.12, and more.
 check-all:
@@ -81,6 +86,7 @@ distclean: clean
 help:
 	@echo "make [KDIR=...]        build module/gogrowth.ko, the tool and the selftests"
 	@echo "make check [KVER=6.12] run the selftests in a QEMU guest (installs what it needs)"
+	@echo "make check-debug       the selftests in a debug kernel: lockdep, KASAN, ... (builds it once)"
 	@echo "make check-all         everything CI runs: lint and check on 6.1 and 6.12, runner self-test"
 	@echo "make demo [KVER=6.12]  record a Go program growing a slice and a map, in the guest"
 	@echo "make bench             overhead against ftrace, in the guest"

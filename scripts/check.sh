@@ -11,11 +11,17 @@ read -r abi initrd <<<"$prepared"
 trap 'rm -f "$initrd"' EXIT
 logdir=$(cache_dir)/logs/$abi-$(date +%Y%m%d-%H%M%S)
 
-log "booting $abi ($ACCEL) for the selftests; logs in $logdir"
+log "booting $abi (${ACCEL:-tcg}) for the selftests; logs in $logdir"
 guest_rc=0
-"$here/vm-run.sh" --kernel "$(cache_dir)/kernels/$abi/vmlinuz" \
+vmlinuz=$(cache_dir)/kernels/$abi/vmlinuz
+append=${GG_TESTS:+gg_tests=$GG_TESTS}
+# GG_KERNEL_ARGS: more arguments for the guest kernel's command line.
+[ -z "${GG_KERNEL_ARGS:-}" ] || append="${append:+$append }$GG_KERNEL_ARGS"
+# GG_KERNEL_TREE: boot that build tree's image (see scripts/prepare.sh).
+[ -z "${GG_KERNEL_TREE:-}" ] || vmlinuz=$GG_KERNEL_TREE/arch/x86/boot/bzImage
+"$here/vm-run.sh" --kernel "$vmlinuz" \
 	--initrd "$initrd" \
 	--job selftests --logdir "$logdir" --timeout "${GG_TIMEOUT:-1800}" \
-	${GG_TESTS:+--append "gg_tests=$GG_TESTS"} || guest_rc=$?
+	${append:+--append "$append"} || guest_rc=$?
 
 "$here/ktap-summary.sh" "$logdir/results.log" "$logdir/verdict"

@@ -17,9 +17,20 @@ kver=${1:?usage: prepare.sh KVER [JOB_SCRIPT [EXTRA_DIR]]}
 job_script=${2:-}
 extra_dir=${3:-}
 
-abi=$("$here/install-deps.sh" "$kver" | tail -n 1)
-kdir=/usr/src/linux-headers-$abi
-ksft=$("$here/ksft-tree.sh" "$kver")
+# GG_KERNEL_TREE=/path: a kernel build tree (scripts/debug-kernel.sh's) instead
+# of Debian's kernel: the module is built against it, the selftests with its
+# kselftest tree, and ABI is its kernelrelease (its image is
+# tree/arch/x86/boot/bzImage; scripts/check.sh boots that).
+if [ -n "${GG_KERNEL_TREE:-}" ]; then
+	"$here/install-deps.sh" "$kver" >/dev/null
+	kdir=$GG_KERNEL_TREE
+	abi=$(make -s -C "$kdir" kernelrelease)
+	ksft=$kdir/tools/testing/selftests
+else
+	abi=$("$here/install-deps.sh" "$kver" | tail -n 1)
+	kdir=/usr/src/linux-headers-$abi
+	ksft=$("$here/ksft-tree.sh" "$kver")
+fi
 guest=$(cache_dir)/guest/$abi
 mkdir -p "$guest"
 stage=$(mktemp -d "$guest/stage.XXXXXX")
@@ -50,6 +61,11 @@ make -s -C "$top/selftests/gogrowth" KSFT_DIR="$ksft" OUTPUT="$guest/selftests" 
 make -s -C "$top/selftests/gogrowth" KSFT_DIR="$ksft" OUTPUT="$guest/selftests" \
 	COLLECTION=gogrowth emit_tests >"$stage/opt/kselftest/kselftest-list.txt"
 cp "$modsrc/module/gogrowth.ko" "$stage/opt/kselftest/gogrowth/"
+# GG_KSFT_TIMEOUT: each test program's time limit in the guest instead of
+# the one in selftests/gogrowth/settings (for slower, debug kernels).
+if [ -n "${GG_KSFT_TIMEOUT:-}" ]; then
+	sed -i "s/^timeout=.*/timeout=$GG_KSFT_TIMEOUT/" "$stage/opt/kselftest/gogrowth/settings"
+fi
 "$here/build-mm-tests.sh" "$ksft" "$stage/opt/kselftest/gogrowth/mm" >&2
 cp "$modsrc/module/gogrowth.ko" "$stage/opt/gogrowth/"
 if [ -x "$top/userspace/gogrowth" ]; then
