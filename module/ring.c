@@ -393,6 +393,36 @@ static bool gg_before(const struct gg_hdr *a, const struct gg_hdr *b)
 	return a->seq < b->seq;
 }
 
+/*
+ * The CPU whose next event (as @peek sees it) is the oldest, so readers
+ * merge the per-CPU rings in time order; -1 when every ring is empty.
+ */
+static int gg_oldest_cpu(struct ring_buffer_event *(*peek)(void *ctx, int cpu),
+			 void *ctx)
+{
+	struct gg_hdr best = {};
+	int cpu, best_cpu = -1;
+
+	for_each_possible_cpu(cpu) {
+		struct ring_buffer_event *ev = peek(ctx, cpu);
+		const struct gg_hdr *h;
+
+		if (!ev)
+			continue;
+		h = ring_buffer_event_data(ev);
+		if (best_cpu < 0 || gg_before(h, &best)) {
+			best = *h;
+			best_cpu = cpu;
+		}
+	}
+	return best_cpu;
+}
+
+static struct ring_buffer_event *gg_live_peek(void *ctx, int cpu)
+{
+	return ring_buffer_peek(gg_buf, cpu, NULL, NULL);
+}
+
 static void gg_copy(struct gg_rec *out, struct ring_buffer_event *ev)
 {
 	size_t n = min_t(size_t, ring_buffer_event_length(ev), sizeof(*out));
@@ -408,22 +438,10 @@ static void gg_copy(struct gg_rec *out, struct ring_buffer_event *ev)
 bool gg_ring_consume(struct gg_rec *out)
 {
 	struct ring_buffer_event *ev;
-	struct gg_hdr best = {};
-	int cpu, best_cpu = -1;
+	int best_cpu;
 
 	mutex_lock(&gg_read_mutex);
-	for_each_possible_cpu(cpu) {
-		const struct gg_hdr *h;
-
-		ev = ring_buffer_peek(gg_buf, cpu, NULL, NULL);
-		if (!ev)
-			continue;
-		h = ring_buffer_event_data(ev);
-		if (best_cpu < 0 || gg_before(h, &best)) {
-			best = *h;
-			best_cpu = cpu;
-		}
-	}
+	best_cpu = gg_oldest_cpu(gg_live_peek, NULL);
 	if (best_cpu >= 0) {
 		ev = ring_buffer_consume(gg_buf, best_cpu, NULL, NULL);
 		if (ev)
@@ -490,29 +508,22 @@ static struct ring_buffer_event *gg_snap_peek(struct gg_snap *s, int cpu)
 	return NULL;
 }
 
+static struct ring_buffer_event *gg_snap_peek_any(void *ctx, int cpu)
+{
+	struct gg_snap *s = ctx;
+
+	return s->it[cpu] ? gg_snap_peek(s, cpu) : NULL;
+}
+
 /* Caller holds gg_ring_read_lock(). */
 bool gg_snap_next(struct gg_snap *s, struct gg_rec *out)
 {
 	struct ring_buffer_event *ev;
-	struct gg_hdr best = {};
-	int cpu, best_cpu = -1;
+	int best_cpu;
 
 	if (s->gen != gg_clear_gen)
 		return false;
-	for_each_possible_cpu(cpu) {
-		const struct gg_hdr *h;
-
-		if (!s->it[cpu])
-			continue;
-		ev = gg_snap_peek(s, cpu);
-		if (!ev)
-			continue;
-		h = ring_buffer_event_data(ev);
-		if (best_cpu < 0 || gg_before(h, &best)) {
-			best = *h;
-			best_cpu = cpu;
-		}
-	}
+	best_cpu = gg_oldest_cpu(gg_snap_peek_any, s);
 	if (best_cpu < 0)
 		return false;
 	ev = gg_snap_peek(s, best_cpu);

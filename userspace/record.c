@@ -70,14 +70,8 @@ static void on_signal(int signo)
 static long current_target(void)
 {
 	char text[32];
-	int fd = open(GG_DEBUGFS_DIR "/pid", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (gg_trace_read_file("pid", text, sizeof(text)))
 		return -1;
-	ssize_t got = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (got <= 0)
-		return -1;
-	text[got] = '\0';
 	return strtol(text, NULL, 10);
 }
 

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,17 +34,26 @@ static int write_file(const char *name, const char *text)
 	return 0;
 }
 
-static int read_total_lost(uint64_t *lost)
+int gg_trace_read_file(const char *name, char *buffer, size_t size)
 {
-	char buffer[4096];
-	int fd = open(GG_DEBUGFS_DIR "/stats", O_RDONLY | O_CLOEXEC);
+	char path[256];
+	snprintf(path, sizeof(path), GG_DEBUGFS_DIR "/%s", name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	ssize_t got = read(fd, buffer, sizeof(buffer) - 1);
+	ssize_t got = read(fd, buffer, size - 1);
 	close(fd);
 	if (got <= 0)
 		return -1;
 	buffer[got] = '\0';
+	return 0;
+}
+
+static int read_total_lost(uint64_t *lost)
+{
+	char buffer[4096];
+	if (gg_trace_read_file("stats", buffer, sizeof(buffer)))
+		return -1;
 	/* ABI.md `stats`: "total generated N recorded N lost N" */
 	const char *line = strstr(buffer, "\ntotal ");
 	if (!line)

@@ -40,6 +40,9 @@ void gg_trace_close(struct gg_trace *trace);
 int gg_trace_set_pid(struct gg_trace *trace, pid_t pid);
 
 /* stats' `total ... lost N` minus lost_before. 0 and *lost, or -1 when unreadable. */
+/* Reads a small debugfs file of the module into @buffer (NUL-terminated); 0 or -1. */
+int gg_trace_read_file(const char *name, char *buffer, size_t size);
+
 int gg_trace_lost(const struct gg_trace *trace, uint64_t *lost);
 
 /*
