@@ -115,6 +115,9 @@ struct gg_ev_fault {
 	u64 ip;
 	u64 old;
 	u64 new;
+	u64 ptes_start;
+	u64 ptes_end;
+	u32 ptes;
 	u32 fflags;
 	u32 vmf;
 	s32 node;

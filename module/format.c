@@ -96,10 +96,12 @@ static int gg_put_fault(char *buf, size_t size, int pos,
 		     f->old, f->new, of, nf,
 		     gg_entry_pfn(f->old, f->old_level),
 		     gg_entry_pfn(f->new, f->new_level));
-	return gg_put(buf, size, pos,
-		      " trans=%s result=%s vmf=0x%x node=%d fflags=0x%x",
-		      gg_transition(f->old, f->old_level, f->new, f->new_level),
-		      gg_fault_result(f->vmf), f->vmf, f->node, f->fflags);
+	pos = gg_put(buf, size, pos,
+		     " trans=%s result=%s vmf=0x%x node=%d fflags=0x%x",
+		     gg_transition(f->old, f->old_level, f->new, f->new_level),
+		     gg_fault_result(f->vmf), f->vmf, f->node, f->fflags);
+	return gg_put(buf, size, pos, " ptes=%u ptes_start=0x%llx ptes_end=0x%llx",
+		      f->ptes, f->ptes_start, f->ptes_end);
 }
 
 static int gg_put_tlb(char *buf, size_t size, int pos,

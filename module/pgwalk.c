@@ -11,47 +11,51 @@
  * handler whatever the probed function holds. pte_offset_map() is not used:
  * on 6.12 it may take the PTE lock path and is not exported.
  */
+#include <linux/bitmap.h>
 #include <linux/irqflags.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 
 #include "pgwalk.h"
 
-void gg_walk(struct mm_struct *mm, unsigned long addr, struct gg_walk *w)
+/*
+ * Walks down to the PMD entry of @addr; interrupts must be off. Fills @w
+ * and returns NULL when the walk stops above the PTE level, else the PTE
+ * table the local PMD copy points to (never *pmdp re-read), with the PMD
+ * value in *@pmdval.
+ */
+static pte_t *gg_walk_to_table(struct mm_struct *mm, unsigned long addr,
+			       struct gg_walk *w, pmd_t *pmdval)
 {
-	unsigned long flags;
 	pgd_t *pgdp, pgd;
 	p4d_t *p4dp, p4d;
 	pud_t *pudp, pud;
 	pmd_t *pmdp, pmd;
-	pte_t *ptep, pte;
 
 	w->val = 0;
 	w->level = GG_LVL_NONE;
 	if (!mm || addr >= TASK_SIZE_MAX)
-		return;
-
-	local_irq_save(flags);
+		return NULL;
 	pgdp = pgd_offset(mm, addr);
 	pgd = READ_ONCE(*pgdp);
 	if (pgd_none(pgd) || !pgd_present(pgd)) {
 		w->level = GG_LVL_PGD;
 		w->val = pgd_val(pgd);
-		goto out;
+		return NULL;
 	}
 	p4dp = p4d_offset_lockless(pgdp, pgd, addr);
 	p4d = READ_ONCE(*p4dp);
 	if (p4d_none(p4d) || !p4d_present(p4d)) {
 		w->level = GG_LVL_P4D;
 		w->val = p4d_val(p4d);
-		goto out;
+		return NULL;
 	}
 	pudp = pud_offset_lockless(p4dp, p4d, addr);
 	pud = READ_ONCE(*pudp);
 	if (pud_none(pud) || !pud_present(pud) || pud_leaf(pud)) {
 		w->level = GG_LVL_PUD;
 		w->val = pud_val(pud);
-		goto out;
+		return NULL;
 	}
 	pmdp = pmd_offset_lockless(pudp, pud, addr);
 	pmd = READ_ONCE(*pmdp);
@@ -59,14 +63,117 @@ void gg_walk(struct mm_struct *mm, unsigned long addr, struct gg_walk *w)
 	    pmd_trans_huge(pmd)) {
 		w->level = GG_LVL_PMD;
 		w->val = pmd_val(pmd);
-		goto out;
+		return NULL;
 	}
-	/* The table the local pmd copy points to, not *pmdp re-read. */
-	ptep = pte_offset_kernel(&pmd, addr);
-	pte = ptep_get_lockless(ptep);
-	w->level = GG_LVL_PTE;
-	w->val = pte_val(pte);
-out:
+	*pmdval = pmd;
+	return pte_offset_kernel(&pmd, addr & PMD_MASK);
+}
+
+void gg_walk(struct mm_struct *mm, unsigned long addr, struct gg_walk *w)
+{
+	unsigned long flags;
+	pte_t *table;
+	pmd_t pmd;
+
+	local_irq_save(flags);
+	table = gg_walk_to_table(mm, addr, w, &pmd);
+	if (table) {
+		w->level = GG_LVL_PTE;
+		w->val = pte_val(ptep_get_lockless(table + pte_index(addr)));
+	}
+	local_irq_restore(flags);
+}
+
+void gg_pte_snapshot(struct mm_struct *mm, unsigned long addr,
+		     struct gg_pte_snapshot *snap)
+{
+	unsigned long flags;
+	struct gg_walk w;
+	pte_t *table;
+	pmd_t pmd;
+	int i;
+
+	bitmap_zero(snap->present, PTRS_PER_PTE);
+	snap->table = 0;
+	local_irq_save(flags);
+	table = gg_walk_to_table(mm, addr, &w, &pmd);
+	if (table) {
+		snap->table = pmd_val(pmd);
+		for (i = 0; i < PTRS_PER_PTE; i++)
+			if (gg_entry_present(pte_val(ptep_get_lockless(table + i))))
+				__set_bit(i, snap->present);
+	}
+	local_irq_restore(flags);
+}
+
+static void gg_ptes_add(struct gg_ptes *out, unsigned long va)
+{
+	if (!out->count || va < out->start)
+		out->start = va;
+	if (!out->count || va + PAGE_SIZE > out->end)
+		out->end = va + PAGE_SIZE;
+	out->count++;
+}
+
+void gg_ptes_new_since(struct mm_struct *mm, unsigned long addr,
+		       const struct gg_pte_snapshot *snap, unsigned long lo,
+		       unsigned long hi, struct gg_ptes *out)
+{
+	unsigned long flags, base = addr & PMD_MASK, va;
+	bool same_table;
+	struct gg_walk w;
+	pte_t *table;
+	pmd_t pmd;
+	int i;
+
+	out->count = 0;
+	lo = max(lo, base);
+	hi = min(hi, base + PMD_SIZE);
+	local_irq_save(flags);
+	table = gg_walk_to_table(mm, addr, &w, &pmd);
+	same_table = table && snap->table == pmd_val(pmd);
+	for (va = lo; table && va < hi; va += PAGE_SIZE) {
+		i = pte_index(va);
+		if (!gg_entry_present(pte_val(ptep_get_lockless(table + i))))
+			continue;
+		if (same_table && test_bit(i, snap->present))
+			continue;
+		gg_ptes_add(out, va);
+	}
+	local_irq_restore(flags);
+}
+
+void gg_ptes_of_folio(struct mm_struct *mm, unsigned long addr, u64 pfn,
+		      unsigned long lo, unsigned long hi, struct gg_ptes *out)
+{
+	unsigned long flags, base = addr & PMD_MASK, first, va;
+	unsigned long head_pfn, nr;
+	struct folio *folio;
+	struct gg_walk w;
+	pte_t *table;
+	pmd_t pmd;
+	u64 val;
+
+	out->count = 0;
+	if (!pfn_valid(pfn))
+		return;
+	folio = page_folio(pfn_to_page(pfn));
+	head_pfn = folio_pfn(folio);
+	nr = folio_test_large(folio) ? folio_nr_pages(folio) : 1;
+	/* A folio that changed under us is caught by the PFN check below. */
+	if (nr > PTRS_PER_PTE || pfn < head_pfn || pfn - head_pfn >= nr)
+		nr = 1, head_pfn = pfn;
+	first = (addr & PAGE_MASK) - (pfn - head_pfn) * PAGE_SIZE;
+	lo = max3(lo, base, first);
+	hi = min3(hi, base + PMD_SIZE, first + nr * PAGE_SIZE);
+	local_irq_save(flags);
+	table = gg_walk_to_table(mm, addr, &w, &pmd);
+	for (va = lo; table && va < hi; va += PAGE_SIZE) {
+		val = pte_val(ptep_get_lockless(table + pte_index(va)));
+		if (gg_entry_present(val) &&
+		    pte_pfn(__pte(val)) == head_pfn + (va - first) / PAGE_SIZE)
+			gg_ptes_add(out, va);
+	}
 	local_irq_restore(flags);
 }
 

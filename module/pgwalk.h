@@ -3,6 +3,7 @@
 #define GOGROWTH_PGWALK_H
 
 #include <linux/mm_types.h>
+#include <linux/pgtable.h>
 #include <linux/types.h>
 
 #include "event.h"
@@ -12,8 +13,29 @@ struct gg_walk {
 	u8 level;		/* enum gg_level */
 };
 
+/* Which entries of one PTE table were present, for a later comparison. */
+struct gg_pte_snapshot {
+	u64 table;		/* PMD value pointing to the table; 0: none */
+	DECLARE_BITMAP(present, PTRS_PER_PTE);
+};
+
+/* Entries a fault set: how many, and the user range they map. */
+struct gg_ptes {
+	unsigned int count;
+	unsigned long start, end;	/* end exclusive; both 0 when count is */
+};
+
 /* Probe context: no locks taken, no sleeping. */
 void gg_walk(struct mm_struct *mm, unsigned long addr, struct gg_walk *w);
+void gg_pte_snapshot(struct mm_struct *mm, unsigned long addr,
+		     struct gg_pte_snapshot *snap);
+/* Present entries of @addr's table within [lo, hi) not present in @snap. */
+void gg_ptes_new_since(struct mm_struct *mm, unsigned long addr,
+		       const struct gg_pte_snapshot *snap, unsigned long lo,
+		       unsigned long hi, struct gg_ptes *out);
+/* Entries within [lo, hi) that map the pages of the folio holding @pfn. */
+void gg_ptes_of_folio(struct mm_struct *mm, unsigned long addr, u64 pfn,
+		      unsigned long lo, unsigned long hi, struct gg_ptes *out);
 bool gg_entry_present(u64 val);
 u64 gg_entry_pfn(u64 val, u8 level);
 int gg_entry_node(u64 val, u8 level);

@@ -10,6 +10,14 @@
  * The page table is walked locklessly at entry and again at return, to
  * show the entry before and after the handler. Faults sleep (I/O, memory
  * reclaim), so many instances may be outstanding at once.
+ *
+ * One fault may make many entries present (Documentation/ABI.md, "ptes"):
+ * an anonymous fault maps a whole multi-size THP folio, which the kernel
+ * only allocates where every entry of its range was empty, so the entries
+ * mapping that folio are exactly the ones the fault set; a file fault maps
+ * a fault-around window or a large folio of the page cache, whose pages
+ * need not be contiguous nor new, so for those the present entries of the
+ * table are saved at entry and compared at return.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,9 +36,12 @@ struct gg_fault_data {
 	struct mm_struct *mm;
 	unsigned long addr;
 	unsigned long ip;
+	unsigned long vm_start, vm_end;
 	unsigned int flags;
 	u8 origin;
+	bool snapped;
 	struct gg_walk old;
+	struct gg_pte_snapshot snap;
 };
 
 static int gg_fault_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -54,17 +65,66 @@ static int gg_fault_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		d->origin = user_mode(fregs) ? GG_ORIGIN_USER : GG_ORIGIN_KERNEL;
 		d->ip = instruction_pointer(fregs);
 	}
+	d->vm_start = vma->vm_start;
+	d->vm_end = vma->vm_end;
 	gg_walk(d->mm, d->addr, &d->old);
+	d->snapped = vma->vm_file && !gg_entry_present(d->old.val);
+	if (d->snapped)
+		gg_pte_snapshot(d->mm, d->addr, &d->snap);
 	return 0;
+}
+
+static unsigned long gg_level_size(u8 level)
+{
+	switch (level) {
+	case GG_LVL_PMD:
+		return PMD_SIZE;
+	case GG_LVL_PUD:
+		return PUD_SIZE;
+	default:
+		return PAGE_SIZE;
+	}
+}
+
+/* The entries the fault made present or changed; see the file comment. */
+static void gg_fault_ptes(const struct gg_fault_data *d,
+			  const struct gg_walk *now, struct gg_ptes *p)
+{
+	unsigned long size = gg_level_size(now->level);
+
+	p->count = 0;
+	p->start = 0;
+	p->end = 0;
+	if (d->old.level == now->level && d->old.val == now->val)
+		return;
+	if (now->level == GG_LVL_PTE && gg_entry_present(now->val)) {
+		if (d->snapped)
+			gg_ptes_new_since(d->mm, d->addr, &d->snap, d->vm_start,
+					  d->vm_end, p);
+		else if (!gg_entry_present(d->old.val))
+			gg_ptes_of_folio(d->mm, d->addr,
+					 gg_entry_pfn(now->val, now->level),
+					 d->vm_start, d->vm_end, p);
+		if (p->count)
+			return;
+	}
+	p->count = 1;
+	p->start = d->addr & ~(size - 1);
+	p->end = p->start + size;
 }
 
 static int gg_fault_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct gg_fault_data *d = (struct gg_fault_data *)ri->data;
 	struct gg_ev_fault e = {};
+	struct gg_ptes ptes;
 	struct gg_walk now;
 
 	gg_walk(d->mm, d->addr, &now);
+	gg_fault_ptes(d, &now, &ptes);
+	e.ptes = ptes.count;
+	e.ptes_start = ptes.start;
+	e.ptes_end = ptes.end;
 	e.addr = d->addr;
 	e.ip = d->ip;
 	e.fflags = d->flags;

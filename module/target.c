@@ -28,6 +28,7 @@
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 
+#include "compat.h"
 #include "event.h"
 #include "ring.h"
 #include "target.h"
@@ -197,10 +198,11 @@ static void gg_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
 }
 
 /*
- * Fires after exit_mm(): p->mm is gone, but p->active_mm still points to
- * the (lazily held) mm the thread ran on, whose pgd CR3 still holds.
+ * Before 6.16 this fires after exit_mm(): p->mm is gone, but p->active_mm
+ * still points to the (lazily held) mm the thread ran on, whose pgd CR3
+ * still holds. From 6.16 it fires before exit_mm(), where the two agree.
  */
-static void gg_tp_exit(void *data, struct task_struct *p)
+static void gg_on_exit(struct task_struct *p, bool group_dead)
 {
 	struct gg_ev_exit e = {};
 	struct gg_target *t;
@@ -208,7 +210,7 @@ static void gg_tp_exit(void *data, struct task_struct *p)
 	if (!gg_is_target(p))
 		return;
 	e.code = p->exit_code;
-	e.group_dead = atomic_read(&p->signal->live) == 0;
+	e.group_dead = group_dead;
 	gg_emit(GG_EV_EXIT, p->active_mm, &e, sizeof(e));
 	if (!e.group_dead)
 		return;
@@ -223,6 +225,8 @@ static void gg_tp_exit(void *data, struct task_struct *p)
 	}
 	rcu_read_unlock();
 }
+
+GG_DEFINE_SCHED_EXIT_PROBE(gg_tp_exit, gg_on_exit)
 
 struct gg_tp {
 	const char *name;

@@ -396,17 +396,50 @@ int gg_aggregate_init(struct gg_aggregate *aggregate)
 	return 0;
 }
 
+/*
+ * The pages a fault made present or changed, each counted once per step and row: every page of
+ * its ptes range when the entries fill it (a multi-size THP folio, a fault-around window without
+ * holes, a pmd block as one key standing for its 512 pages); when they leave holes, which pages
+ * they are is unknown, so the fault's own page is counted once and the others as they come.
+ */
+static int add_fault_pages(struct gg_aggregate *aggregate, const struct gg_fault *fault,
+			   uint32_t row, uint64_t *pages)
+{
+	uint64_t entry = gg_level_bytes(fault->level), span = fault->ptes_end - fault->ptes_start;
+	uint64_t per_entry = entry >> GG_PAGE_SHIFT;
+	int added;
+
+	*pages = 0;
+	if (fault->ptes == 0)
+		return 0;
+	if (fault->level == GG_LEVEL_PTE && span == fault->ptes * entry) {
+		for (uint64_t a = fault->ptes_start; a < fault->ptes_end; a += entry) {
+			if ((added = add_page(aggregate, a >> GG_PAGE_SHIFT, row)) < 0)
+				return -1;
+			*pages += (uint64_t)added;
+		}
+		return 0;
+	}
+	/* a block key: the page number of its start, tagged with its level in the top bits */
+	uint64_t key = (fault->addr & ~(entry - 1)) >> GG_PAGE_SHIFT |
+		       (uint64_t)fault->level << 60;
+	if ((added = add_page(aggregate, key, row)) < 0)
+		return -1;
+	*pages = (uint64_t)added * per_entry + (fault->ptes - 1) * per_entry;
+	return 0;
+}
+
 static int add_fault(struct gg_aggregate *aggregate, const struct gg_fault *fault)
 {
 	uint32_t row = row_for_address(aggregate, fault->addr);
-	int added = add_page(aggregate, fault->addr >> GG_PAGE_SHIFT, row);
-	if (added < 0)
+	uint64_t pages;
+	if (add_fault_pages(aggregate, fault, row, &pages))
 		return -1;
 	struct gg_counts *counts = touch(aggregate, row);
 	counts->faults++;
 	counts->faults_by_trans[fault->trans]++;
 	counts->faults_by_level[fault->level]++;
-	counts->pages_faulted += (uint64_t)added;
+	counts->pages_faulted += pages;
 	return 0;
 }
 

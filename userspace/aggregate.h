@@ -12,7 +12,8 @@
  * - A fault is counted in the mapping holding its `addr`; a TLB flush in the mapping holding its
  *   `start`; a whole-mm flush (`pages=all`), a failed mmap, `lost` and anything outside every
  *   mapping go to the step's "(other)" row, which every step has.
- * - Pages faulted are distinct 4 KiB page numbers of fault addresses, per step and mapping.
+ * - Pages faulted are the distinct 4 KiB pages the faults made present or changed (the ptes=
+ *   ranges; a pmd entry is 512 pages), per step and mapping.
  */
 #ifndef GOGROWTH_AGGREGATE_H
 #define GOGROWTH_AGGREGATE_H
@@ -32,7 +33,7 @@ struct gg_counts {
 	uint64_t faults;
 	uint64_t faults_by_trans[GG_TRANS_COUNT];
 	uint64_t faults_by_level[GG_LEVEL_COUNT];
-	uint64_t pages_faulted; /* distinct pages */
+	uint64_t pages_faulted; /* distinct 4 KiB pages mapped or changed */
 	uint64_t tlb_flushes, tlb_pages, tlb_whole_mm;
 	uint64_t lost; /* only in the "(other)" row */
 };

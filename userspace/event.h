@@ -118,7 +118,36 @@ struct gg_fault {
 	uint64_t vmf;
 	int64_t node; /* -1 when nothing is mapped */
 	uint64_t fflags;
+	/*
+	 * Entries at `level` the fault made present or changed, and the range they map. A line
+	 * without these keys (recorded by an older module) counts as one entry at addr.
+	 */
+	bool has_ptes;
+	uint64_t ptes, ptes_start, ptes_end;
 };
+
+/* Bytes one entry at @level maps. */
+static inline uint64_t gg_level_bytes(enum gg_level level)
+{
+	return level == GG_LEVEL_PMD ? UINT64_C(1) << 21
+	       : level == GG_LEVEL_PUD ? UINT64_C(1) << 30 : UINT64_C(1) << 12;
+}
+
+/* 4 KiB pages the fault made present or changed (a pmd entry is 512 of them). */
+static inline uint64_t gg_fault_pages(const struct gg_fault *f)
+{
+	return f->ptes * (gg_level_bytes(f->level) >> 12);
+}
+
+/* What a line without ptes= stands for: its own entry. */
+static inline void gg_fault_default_ptes(struct gg_fault *f)
+{
+	uint64_t size = gg_level_bytes(f->level);
+	f->has_ptes = false;
+	f->ptes = 1;
+	f->ptes_start = f->addr & ~(size - 1);
+	f->ptes_end = f->ptes_start + size;
+}
 
 struct gg_event {
 	uint64_t seq, ts;

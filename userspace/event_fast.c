@@ -290,7 +290,7 @@ static const char *parse_flags(const char *p, const char *end, uint64_t *v)
 	return flags_token(p, end, "new_flags=", &v[1]);
 }
 
-/* trans= result= vmf= node= fflags=, the end of the line */
+/* trans= result= vmf= node= fflags= */
 static const char *parse_fault_tail(const char *p, const char *end, uint64_t *v)
 {
 	if (!(p = name_token(p, end, "trans=", trans_names, COUNT(trans_names), &v[0], false)) ||
@@ -302,7 +302,7 @@ static const char *parse_fault_tail(const char *p, const char *end, uint64_t *v)
 	if (!(p = decimal_token(p + negative, end, &v[3], false)))
 		return NULL;
 	v[3] = negative ? (uint64_t)-(int64_t)v[3] : v[3]; /* at most 16 digits: no overflow */
-	return hex_key_token(p, end, "fflags=", &v[4], true);
+	return hex_key_token(p, end, "fflags=", &v[4], false);
 }
 
 /* stride= pages= freed=, the end of the line; values: stride, pages, whole_mm, freed */
@@ -425,8 +425,15 @@ static int fault_body(struct gg_parser *parser, const char *p, const char *end,
 		return 1;
 	f->old_pfn = v[0];
 	if (!KEY_AT(p, "new_pfn=") || !(p = hex_token(p + 8, end, &f->new_pfn, false)) ||
-	    !run(&parser->fault_tail, p, end, true, 8, parse_fault_tail, v, 5))
+	    !(p = run(&parser->fault_tail, p, end, false, 8, parse_fault_tail, v, 5)))
 		return 1;
+	/* ptes= ptes_start= ptes_end=, the end of the line; a line without them declines */
+	if (!(p = decimal_key_token(p, end, "ptes=", &f->ptes, false)) ||
+	    !(p = hex_key_token(p, end, "ptes_start=", &f->ptes_start, false)) ||
+	    !hex_key_token(p, end, "ptes_end=", &f->ptes_end, true) ||
+	    f->ptes_end < f->ptes_start)
+		return 1;
+	f->has_ptes = true;
 	f->trans = (enum gg_trans)v[0];
 	f->result = (enum gg_result)v[1];
 	f->vmf = v[2];

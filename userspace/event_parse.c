@@ -20,7 +20,7 @@ enum gg_key {
 	KEY_OLD_LEN, KEY_NEW_LEN, KEY_NEW_ADDR, KEY_ADVICE, KEY_BRK,
 	KEY_IP, KEY_ACCESS, KEY_ORIGIN, KEY_LOCK, KEY_LEVEL, KEY_OLD, KEY_NEW,
 	KEY_OLD_FLAGS, KEY_NEW_FLAGS, KEY_OLD_PFN, KEY_NEW_PFN, KEY_TRANS, KEY_RESULT,
-	KEY_VMF, KEY_NODE, KEY_FFLAGS,
+	KEY_VMF, KEY_NODE, KEY_FFLAGS, KEY_PTES, KEY_PTES_START, KEY_PTES_END,
 	KEY_START, KEY_END, KEY_STRIDE, KEY_PAGES, KEY_FREED,
 	KEY_CHILD, KEY_THREAD, KEY_FILENAME, KEY_CODE, KEY_GROUP_DEAD, KEY_TEXT, KEY_COUNT,
 	KEY_TOTAL,
@@ -37,7 +37,7 @@ static const char *const key_names[KEY_TOTAL] = {
 	"old_len", "new_len", "new_addr", "advice", "brk",
 	"ip", "access", "origin", "lock", "level", "old", "new",
 	"old_flags", "new_flags", "old_pfn", "new_pfn", "trans", "result",
-	"vmf", "node", "fflags",
+	"vmf", "node", "fflags", "ptes", "ptes_start", "ptes_end",
 	"start", "end", "stride", "pages", "freed",
 	"child", "thread", "filename", "code", "group_dead", "text", "count",
 };
@@ -73,7 +73,8 @@ static const unsigned char key_kinds[KEY_TOTAL] = {
 	[KEY_NEW] = VALUE_HEX, [KEY_OLD_FLAGS] = VALUE_PTE_FLAGS, [KEY_NEW_FLAGS] = VALUE_PTE_FLAGS,
 	[KEY_OLD_PFN] = VALUE_HEX, [KEY_NEW_PFN] = VALUE_HEX, [KEY_TRANS] = VALUE_ENUM,
 	[KEY_RESULT] = VALUE_ENUM, [KEY_VMF] = VALUE_HEX, [KEY_NODE] = VALUE_SIGNED,
-	[KEY_FFLAGS] = VALUE_HEX,
+	[KEY_FFLAGS] = VALUE_HEX, [KEY_PTES] = VALUE_DEC, [KEY_PTES_START] = VALUE_HEX,
+	[KEY_PTES_END] = VALUE_HEX,
 	[KEY_START] = VALUE_HEX, [KEY_END] = VALUE_HEX, [KEY_STRIDE] = VALUE_DEC,
 	[KEY_PAGES] = VALUE_PAGES, [KEY_FREED] = VALUE_BOOL,
 	[KEY_CHILD] = VALUE_DEC32, [KEY_THREAD] = VALUE_BOOL, [KEY_FILENAME] = VALUE_STRING,
@@ -111,6 +112,8 @@ static const uint64_t required_keys[GG_EV_TYPE_COUNT] = {
 /* Keys a type may carry besides its required ones (checked separately). */
 static const uint64_t optional_keys[GG_EV_TYPE_COUNT] = {
 	[GG_EV_MMAP] = BIT(KEY_FILE),
+	/* Recordings of modules before multi-page faults were counted lack these. */
+	[GG_EV_FAULT] = BIT(KEY_PTES) | BIT(KEY_PTES_START) | BIT(KEY_PTES_END),
 };
 
 struct name_table {
@@ -222,6 +225,7 @@ static enum gg_key lookup_key(const char *key, size_t n)
 	case 4:
 		if (IS("addr")) return KEY_ADDR;
 		if (IS("lock")) return KEY_LOCK;
+		if (IS("ptes")) return KEY_PTES;
 		if (IS("node")) return KEY_NODE;
 		if (IS("prot")) return KEY_PROT;
 		if (IS("anon")) return KEY_ANON;
@@ -258,6 +262,7 @@ static enum gg_key lookup_key(const char *key, size_t n)
 	case 8:
 		if (IS("new_addr")) return KEY_NEW_ADDR;
 		if (IS("filename")) return KEY_FILENAME;
+		if (IS("ptes_end")) return KEY_PTES_END;
 		break;
 	case 9:
 		if (IS("old_flags")) return KEY_OLD_FLAGS;
@@ -265,6 +270,7 @@ static enum gg_key lookup_key(const char *key, size_t n)
 		break;
 	case 10:
 		if (IS("group_dead")) return KEY_GROUP_DEAD;
+		if (IS("ptes_start")) return KEY_PTES_START;
 		break;
 	}
 	return KEY_UNKNOWN;
@@ -727,7 +733,7 @@ static enum value_problem scan_value(enum gg_key key, const char **p, const char
 	return problem;
 }
 
-static void fill_event(struct gg_event *event, const union slot *slots)
+static void fill_event(struct gg_event *event, const union slot *slots, uint64_t seen)
 {
 	event->seq = slots[KEY_SEQ].u;
 	event->ts = slots[KEY_TS].u;
@@ -798,6 +804,14 @@ static void fill_event(struct gg_event *event, const union slot *slots)
 		f->vmf = slots[KEY_VMF].u;
 		f->node = slots[KEY_NODE].s;
 		f->fflags = slots[KEY_FFLAGS].u;
+		f->has_ptes = (seen & BIT(KEY_PTES)) != 0;
+		if (f->has_ptes) {
+			f->ptes = slots[KEY_PTES].u;
+			f->ptes_start = slots[KEY_PTES_START].u;
+			f->ptes_end = slots[KEY_PTES_END].u;
+		} else {
+			gg_fault_default_ptes(f);
+		}
 		break;
 	}
 	case GG_EV_TLB_FLUSH:
@@ -926,7 +940,15 @@ int gg_parse_line(const char *line, size_t length, struct gg_event *event,
 			return fail(error, "missing key 'file' for ev=mmap with anon=0");
 	}
 
+	if (type == GG_EV_FAULT) {
+		uint64_t ptes_keys = seen & optional_keys[GG_EV_FAULT];
+		if (ptes_keys && ptes_keys != optional_keys[GG_EV_FAULT])
+			return fail(error, "keys 'ptes', 'ptes_start' and 'ptes_end' come together");
+		if (ptes_keys && slots[KEY_PTES_END].u < slots[KEY_PTES_START].u)
+			return fail(error, "'ptes_end' is below 'ptes_start'");
+	}
+
 	event->type = type;
-	fill_event(event, slots);
+	fill_event(event, slots, seen);
 	return 0;
 }

@@ -279,7 +279,7 @@ struct go_step {
 };
 
 struct fault_figures {
-	uint64_t present_pages; /* 4 KiB pages made present in the array (pmd: overlap) */
+	uint64_t present_pages; /* 4 KiB pages made present in the array (ptes= range overlap) */
 	unsigned pte, pmd, outside;
 	unsigned before_marker, before_evacuated, after_evacuated; /* go-map: when */
 };
@@ -304,18 +304,19 @@ static void array_faults(const struct gg_events *events, size_t first, size_t la
 			f->before_evacuated++;
 		else
 			f->after_evacuated++;
-		if (e->fault.level == GG_LEVEL_PMD) {
-			uint64_t start = e->fault.addr & ~(PMD_SIZE - 1), end = start + PMD_SIZE;
-			if (start < array)
-				start = array;
-			if (end > array + bytes)
-				end = array + bytes;
+		/* the pages the fault mapped that lie in the array: a pmd block or an mTHP folio
+		 * may reach past it */
+		uint64_t start = e->fault.ptes_start, end = e->fault.ptes_end;
+		if (start < array)
+			start = array;
+		if (end > array + bytes)
+			end = array + bytes;
+		if (end > start)
 			f->present_pages += (end - start + GG_PAGE_SIZE - 1) / GG_PAGE_SIZE;
+		if (e->fault.level == GG_LEVEL_PMD)
 			f->pmd++;
-		} else {
-			f->present_pages++;
+		else
 			f->pte++;
-		}
 	}
 }
 

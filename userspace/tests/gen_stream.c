@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15u;
@@ -79,12 +80,18 @@ static void fault_line(uint64_t addr, uint64_t ip, const char *access, const cha
 		       uint64_t new_pfn, const char *trans, const char *result, unsigned vmf,
 		       int node, unsigned fflags)
 {
+	uint64_t size = strcmp(level, "pmd") == 0 ? UINT64_C(1) << 21 : UINT64_C(1) << 12;
+	uint64_t start = addr & ~(size - 1);
+	unsigned ptes = old != new_entry;
+
 	prefix();
 	printf("ev=fault addr=0x%" PRIx64 " ip=0x%" PRIx64 " access=%s origin=%s lock=%s level=%s "
 	       "old=0x%" PRIx64 " new=0x%" PRIx64 " old_flags=%s new_flags=%s old_pfn=0x%" PRIx64
-	       " new_pfn=0x%" PRIx64 " trans=%s result=%s vmf=0x%x node=%d fflags=0x%x\n",
+	       " new_pfn=0x%" PRIx64 " trans=%s result=%s vmf=0x%x node=%d fflags=0x%x"
+	       " ptes=%u ptes_start=0x%" PRIx64 " ptes_end=0x%" PRIx64 "\n",
 	       addr, ip, access, origin, lock, level, old, new_entry, old_flags, new_flags, old_pfn,
-	       new_pfn, trans, result, vmf, node, fflags);
+	       new_pfn, trans, result, vmf, node, fflags, ptes, ptes ? start : 0,
+	       ptes ? start + size : 0);
 }
 
 static const uint64_t user_ips[] = { 0x40f01d, 0x40f01d, 0x40f01d, 0x46d84c, 0x463cf1,

@@ -238,6 +238,55 @@ static void test_fault(void)
 	}
 }
 
+/* ptes= ptes_start= ptes_end=: how many entries one fault set, and where */
+static void test_fault_ptes(void)
+{
+	struct gg_event e;
+#define FAULT_HEAD PREFIX "ev=fault addr=0x7f0000003000 ip=0x1 access=write origin=user " \
+		   "lock=vma level=%s old=0x0 new=0x1 old_flags=------- new_flags=P------ " \
+		   "old_pfn=0x0 new_pfn=0x1 trans=none->present result=minor vmf=0x0 node=0 " \
+		   "fflags=0x0"
+	char line[512];
+	current_test = "fault ptes";
+	snprintf(line, sizeof(line), FAULT_HEAD " ptes=16 ptes_start=0x7f0000000000 "
+		 "ptes_end=0x7f0000010000", "pte");
+	CHECK(parse(line, &e) == 0);
+	CHECK(e.fault.has_ptes);
+	CHECK_U64(e.fault.ptes, 16);
+	CHECK_U64(e.fault.ptes_start, 0x7f0000000000);
+	CHECK_U64(e.fault.ptes_end, 0x7f0000010000);
+	CHECK_U64(gg_fault_pages(&e.fault), 16);
+
+	/* a pmd entry is 512 pages */
+	snprintf(line, sizeof(line), FAULT_HEAD " ptes=1 ptes_start=0x7f0000000000 "
+		 "ptes_end=0x7f0000200000", "pmd");
+	CHECK(parse(line, &e) == 0);
+	CHECK_U64(gg_fault_pages(&e.fault), 512);
+
+	/* an older module's line: one entry at the fault's own page (or block) */
+	snprintf(line, sizeof(line), FAULT_HEAD, "pte");
+	CHECK(parse(line, &e) == 0);
+	CHECK(!e.fault.has_ptes);
+	CHECK_U64(e.fault.ptes, 1);
+	CHECK_U64(e.fault.ptes_start, 0x7f0000003000);
+	CHECK_U64(e.fault.ptes_end, 0x7f0000004000);
+	snprintf(line, sizeof(line), FAULT_HEAD, "pmd");
+	CHECK(parse(line, &e) == 0);
+	CHECK_U64(e.fault.ptes_start, 0x7f0000000000);
+	CHECK_U64(e.fault.ptes_end, 0x7f0000200000);
+
+	/* the three come together, and the range is not reversed */
+	snprintf(line, sizeof(line), FAULT_HEAD " ptes=1", "pte");
+	CHECK(parse(line, &e) == -1);
+	CHECK(strstr(last_error.message, "come together") != NULL);
+	snprintf(line, sizeof(line), FAULT_HEAD " ptes=1 ptes_start=0x2000 ptes_end=0x1000", "pte");
+	CHECK(parse(line, &e) == -1);
+	CHECK(strstr(last_error.message, "below") != NULL);
+	snprintf(line, sizeof(line), FAULT_HEAD " ptes=x ptes_start=0x0 ptes_end=0x0", "pte");
+	CHECK(parse(line, &e) == -1);
+#undef FAULT_HEAD
+}
+
 static void test_tlb_flush(void)
 {
 	struct gg_event e;
@@ -554,7 +603,8 @@ static void test_aggregate_hand_stream(void)
 	CHECK_U64(r->counts.faults_by_trans[GG_TRANS_NONE_TO_PRESENT], 2);
 	CHECK_U64(r->counts.faults_by_level[GG_LEVEL_PTE], 2);
 	CHECK_U64(r->counts.faults_by_level[GG_LEVEL_PMD], 1);
-	CHECK_U64(r->counts.pages_faulted, 3);
+	/* 0x10000 and 0x11000, and the pmd fault's 2 MiB block: 512 pages */
+	CHECK_U64(r->counts.pages_faulted, 514);
 	CHECK_U64(r->counts.tlb_flushes, 0);
 	/* step 2, B: mapped over the middle page of A; one fault, one ranged flush */
 	r = &a.rows[3];
@@ -650,6 +700,7 @@ static void test_aggregate_edges(void)
 	for (int round = 0; round < 2; round++) /* the second round adds no new pages */
 		for (uint64_t page = 0; page < 20000; page++) {
 			e.fault.addr = 0x100000000 + page * 4096 + 8;
+			gg_fault_default_ptes(&e.fault);
 			ok &= gg_aggregate_event(&a, &e) == 0;
 		}
 	CHECK(ok);
@@ -790,22 +841,22 @@ static void test_report_table(void)
 			    "none->present 1, ro->rw-cow 1, present->present 1; pte 3"));
 	CHECK(has_row(text, "(other) - - 0 - 1 1 0 0 none->none 1; none 1"));
 	CHECK(has_row(text, "step 2: step two (events 12, lost 5)"));
-	CHECK(has_row(text, "0x10000-0x13000 anon rw- 1 12 KiB 3 3 0 0 "
+	CHECK(has_row(text, "0x10000-0x13000 anon rw- 1 12 KiB 3 514 0 0 "
 			    "none->present 2, ro->rw 1; pte 2, pmd 1"));
 	CHECK(has_row(text, "0x11000-0x12000 anon rw- 1 4 KiB 1 1 1 1 none->present 1; pte 1"));
 	/* lost 5 is in the step header; the row has the whole-mm flush and the failed mmap */
 	CHECK(has_row(text, "(other) - - 0 - 0 0 1 all mmap failed 1"));
 	CHECK(has_row(text, "step 3: empty (events 1, lost 0)"));
-	/* totals: A 3 + 3 faults, pages 2 + 3; B; other: the fault at 0x50000, flush, failure */
-	CHECK(has_row(text, "0x10000-0x13000 anon rw- 2 12 KiB 6 5 0 0 none->present 3, "
+	/* totals: A 3 + 3 faults, pages 2 + 514 (the pmd fault is 512); B; other: the fault at 0x50000, flush, failure */
+	CHECK(has_row(text, "0x10000-0x13000 anon rw- 2 12 KiB 6 516 0 0 none->present 3, "
 			    "ro->rw-cow 1, ro->rw 1, present->present 1; pte 5, pmd 1"));
 	CHECK(has_row(text, "(other) - - 0 - 1 1 1 all none->none 1; none 1; mmap failed 1"));
 	/* rows: step 1 two, step 2 three, step 3 none; totals three */
 	CHECK_U64(count_rows(text, "0x") + count_rows(text, "(other)"), 8);
-	/* 12288 + 4096 + 12288 bytes; 8 faults, 3 + 4 pages */
+	/* 12288 + 4096 + 12288 bytes; 8 faults, 3 + 515 pages */
 	CHECK(has_row(text, "total: 18 events, 3 steps, 2 mappings, 5 lost"));
 	CHECK(has_row(text, "total: 3 mmaps of 28 KiB, 1 failed"));
-	CHECK(has_row(text, "total: 8 faults, 7 pages: none->present 4, ro->rw-cow 1, ro->rw 1, "
+	CHECK(has_row(text, "total: 8 faults, 518 pages: none->present 4, ro->rw-cow 1, ro->rw 1, "
 			    "present->present 1, none->none 1; pte 6, pmd 1, none 1"));
 	CHECK(has_row(text, "total: 2 tlb flushes, 1 pages flushed, 1 of the whole mm"));
 }
@@ -817,12 +868,12 @@ static void test_fast_path(void)
 		PREFIX "ev=fault addr=0x7f0000001000 ip=0x401136 access=write origin=user lock=mmap "
 		       "level=pte old=0x0 new=0x8000000012345867 old_flags=------- new_flags=PWUAD-- "
 		       "old_pfn=0x0 new_pfn=0x12345 trans=none->present result=minor vmf=0x0 node=0 "
-		       "fflags=0x255",
+		       "fflags=0x255 ptes=16 ptes_start=0x7f0000000000 ptes_end=0x7f0000010000",
 		PREFIX "ev=fault addr=0xffffffffffffffff ip=0xffffffff931fa1b2 access=exec origin=gup "
 		       "lock=vma level=none old=0x8000000049910225 new=0x0 old_flags=PWUADNH "
 		       "new_flags=------- old_pfn=0xfffffffff new_pfn=0x0 "
 		       "trans=present->present-newpfn result=hwpoison vmf=0xffffffff node=-1 "
-		       "fflags=0x1",
+		       "fflags=0x1 ptes=0 ptes_start=0x0 ptes_end=0x0",
 		PREFIX "ev=tlb_flush start=0xc000000000 end=0xc000010000 stride=12 pages=16 freed=0",
 		PREFIX "ev=tlb_flush start=0x0 end=0xffffffffffffffff stride=12 pages=all freed=1",
 		("seq=9999999999999999 ts=1234567890123456 cpu=4294967295 pid=1 tid=1 cr3=0x1 "
@@ -855,6 +906,8 @@ static void test_fast_path(void)
 				      f->new_pfn == g->new_pfn && f->trans == g->trans &&
 				      f->result == g->result && f->vmf == g->vmf && f->node == g->node &&
 				      f->fflags == g->fflags);
+				CHECK(f->has_ptes && g->has_ptes && f->ptes == g->ptes &&
+				      f->ptes_start == g->ptes_start && f->ptes_end == g->ptes_end);
 			} else {
 				CHECK(fast.tlb_flush.start == slow.tlb_flush.start &&
 				      fast.tlb_flush.end == slow.tlb_flush.end &&
@@ -876,6 +929,14 @@ static void test_fast_path(void)
 		PREFIX "ev=tlb_flush start=0x1 end=0x2 stride=12 pages=1 freed=2",
 		PREFIX "ev=tlb_flush start=0x1 end=0x2 stride=12 pages=1",
 		PREFIX "ev=lost count=1",
+		/* an older module's fault line, without ptes= */
+		PREFIX "ev=fault addr=0x1 ip=0x0 access=read origin=user lock=mmap level=pte old=0x0 "
+		       "new=0x0 old_flags=------- new_flags=------- old_pfn=0x0 new_pfn=0x0 "
+		       "trans=none->none result=minor vmf=0x0 node=0 fflags=0x0",
+		PREFIX "ev=fault addr=0x1 ip=0x0 access=read origin=user lock=mmap level=pte old=0x0 "
+		       "new=0x0 old_flags=------- new_flags=------- old_pfn=0x0 new_pfn=0x0 "
+		       "trans=none->none result=minor vmf=0x0 node=0 fflags=0x0 ptes=1 "
+		       "ptes_start=0x2000 ptes_end=0x1000",
 		("seq=1 ts=1 cpu=4294967296 pid=1 tid=1 cr3=0x1 pgd=0x1 ev=tlb_flush start=0x1 "
 		 "end=0x2 stride=0 pages=0 freed=1"),
 	};
@@ -938,21 +999,23 @@ static void test_cli(const char *tests_dir)
 	/* the compact table, worked out by hand from tests/sample.events: mappings
 	 * A = 0xc000000000+64 MiB (prot 0), B = 0xc000000000+4 MiB over it, C = libc 8 KiB */
 	CHECK(has_row(r.out, "step 1: (start) (events 3, lost 0)"));
-	CHECK(has_row(r.out, "0xc000000000-0xc000400000 anon rw- 1 4 MiB 1 1 0 0 none->present 1; pte 1"));
+	/* the first fault mapped a 64 KiB folio: 16 pages */
+	CHECK(has_row(r.out, "0xc000000000-0xc000400000 anon rw- 1 4 MiB 1 16 0 0 none->present 1; pte 1"));
 	CHECK(has_row(r.out, "0xc000000000-0xc004000000 anon --- 1 64 MiB 0 0 0 0 -"));
 	/* step 2: the pmd fault and the 16-page flush in B; libc's mmap and read fault; the
 	 * whole-mm flush in "(other)" */
-	CHECK(has_row(r.out, "0xc000000000-0xc000400000 anon rw- 0 4 MiB 1 1 1 16 none->present 1; pmd 1"));
+	CHECK(has_row(r.out, "0xc000000000-0xc000400000 anon rw- 0 4 MiB 1 512 1 16 none->present 1; pmd 1"));
 	CHECK(has_row(r.out, "0x7f0000000000-0x7f0000002000 libc.so.6 r-- 1 8 KiB 1 1 0 0 none->present 1; pte 1"));
 	CHECK(has_row(r.out, "(other) - - 0 - 0 0 1 all -"));
 	/* step 1's "(other)" is empty, so it is not shown: one "(other)" row in step 2 and one
 	 * in the totals */
 	CHECK_U64(count_rows(r.out, "(other) "), 2);
 	CHECK(has_row(r.out, "totals per mapping (pages: summed over steps)"));
-	CHECK(has_row(r.out, "0xc000000000-0xc000400000 anon rw- 1 4 MiB 2 2 1 16 none->present 2; pte 1, pmd 1"));
+	CHECK(has_row(r.out, "0xc000000000-0xc000400000 anon rw- 1 4 MiB 2 528 1 16 none->present 2; pte 1, pmd 1"));
 	/* 64 MiB + 4 MiB + 8 KiB = 68.0078 MiB */
 	CHECK(has_row(r.out, "total: 3 mmaps of 68.0 MiB, 0 failed"));
-	CHECK(has_row(r.out, "total: 3 faults, 3 pages: none->present 3; pte 2, pmd 1"));
+	/* 16 + 512 + libc's page (a line without ptes=: one page) */
+	CHECK(has_row(r.out, "total: 3 faults, 529 pages: none->present 3; pte 2, pmd 1"));
 	CHECK(has_row(r.out, "total: 2 tlb flushes, 16 pages flushed, 1 of the whole mm"));
 
 	/* --wide: the old table, every counter, "(other)" in every step */
@@ -1183,6 +1246,7 @@ int main(int argc, char **argv)
 	test_mmap();
 	test_munmap_mremap_mprotect_madvise();
 	test_fault();
+	test_fault_ptes();
 	test_tlb_flush();
 	test_fork_exec_exit_lost();
 	test_marker();
