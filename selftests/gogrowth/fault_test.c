@@ -123,6 +123,59 @@ TEST_F(traced_self, anon_mmap_faults_each_page_once)
 	munmap(p, len);
 }
 
+/*
+ * do_mmap()'s pgoff sits at a different argument on each kernel (6.6 put
+ * vm_flags before it, 7.3 made that a vma_flags_t): a file mapping at a
+ * page offset must be recorded with that offset and the file's name.
+ */
+TEST_F(traced_self, file_mmap_records_pgoff_and_name)
+{
+	static const char name[] = "gogrowth-pgoff";
+	const off_t offsets[] = { 0, 3, 77 };
+	char file[64], expect[64];
+	long begin, end, m;
+	unsigned int k;
+	int64_t val;
+	char *p[3];
+	int fd;
+
+	fd = memfd_create(name, MFD_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ftruncate(fd, 128 * GG_PAGE_SIZE));
+	ASSERT_EQ(0, gg_marker("pgoff-begin"));
+	for (k = 0; k < 3; k++) {
+		p[k] = mmap(NULL, 2 * GG_PAGE_SIZE, PROT_READ, MAP_SHARED, fd,
+			    offsets[k] * (off_t)GG_PAGE_SIZE);
+		ASSERT_NE(MAP_FAILED, p[k]);
+	}
+	ASSERT_EQ(0, gg_marker("pgoff-end"));
+
+	ASSERT_TRUE(gg_events_read(&self->ev));
+	begin = gg_events_marker(&self->ev, "pgoff-begin");
+	end = gg_events_marker(&self->ev, "pgoff-end");
+	ASSERT_GE(begin, 0);
+	ASSERT_GT(end, begin);
+	/* memfd's dentry is "memfd:NAME" */
+	snprintf(expect, sizeof(expect), "memfd:%s", name);
+	for (k = 0; k < 3; k++) {
+		for (m = begin; (m = gg_events_find(&self->ev, m, "mmap")) >= 0 && m < end;)
+			if (gg_line_num(self->ev.line[m], "ret", &val) &&
+			    (uintptr_t)val == (uintptr_t)p[k])
+				break;
+		ASSERT_TRUE(m >= 0 && m < end) TH_LOG("no mmap event returning %p", p[k]);
+		ASSERT_TRUE(gg_line_num(self->ev.line[m], "pgoff", &val));
+		EXPECT_EQ(offsets[k], val) TH_LOG("%s", self->ev.line[m]);
+		ASSERT_TRUE(gg_line_num(self->ev.line[m], "anon", &val));
+		EXPECT_EQ(0, val);
+		ASSERT_TRUE(gg_line_num(self->ev.line[m], "len", &val));
+		EXPECT_EQ(2 * GG_PAGE_SIZE, (size_t)val);
+		ASSERT_TRUE(gg_line_value(self->ev.line[m], "file", file, sizeof(file)));
+		EXPECT_STREQ(expect, file);
+		munmap(p[k], 2 * GG_PAGE_SIZE);
+	}
+	close(fd);
+}
+
 TEST_F(traced_self, fault_entries_decode)
 {
 	char flags[16], line_copy[1024];
