@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build a set of the kernel's own mm selftests (tools/testing/selftests/vm
 # on 6.1, mm on 6.12, from linux-source) statically, for mm_stress_test.sh
-# to run in the guest traced and untraced.
+# to run in the guest traced and untraced. Built on the host for every
+# kernel (7.x too: see the flags below).
 #
 # Usage: build-mm-tests.sh KSFT_DIR OUTDIR
 # Chosen to run in the busybox guest within a minute or two in all:
@@ -21,11 +22,19 @@ src=$ksft/mm
 [ -d "$src" ] || src=$ksft/vm
 [ -d "$src" ] || { echo "build-mm-tests: no mm selftests under $ksft" >&2; exit 1; }
 extra=()
-[ -e "$src/thp_settings.c" ] && extra+=("$src/thp_settings.c")
+[ -e "$src/thp_settings.c" ] && extra+=("$src/thp_settings.c")	# 6.12
+[ -e "$src/hugepage_settings.c" ] && extra+=("$src/hugepage_settings.c")	# 7.x
+# As the kernel's lib.mk (7.x) builds them: -D_GNU_SOURCE= and the tools'
+# copy of the uapi headers (PAGEMAP_SCAN, PROCMAP_QUERY, ... are newer than
+# the host's), which needs tools/arch/x86/include (scripts/ksft-tree.sh).
+flags=()
+if grep -q '^TOOLS_INCLUDES' "$ksft/lib.mk"; then
+	flags+=(-D_GNU_SOURCE= -isystem "$ksft/../../include/uapi")
+fi
 mkdir -p "$out"
 for t in $tests; do
 	[ -e "$src/$t.c" ] || continue	# not in this kernel's tree
 	# The kernel's code, not ours: built as its Makefile would, warnings and all.
-	gcc -static -O2 -w -I"$ksft" -I"$src" "$src/$t.c" "$src/vm_util.c" "${extra[@]}" \
+	gcc -static -O2 -w "${flags[@]}" -I"$ksft" -I"$src" "$src/$t.c" "$src/vm_util.c" "${extra[@]}" \
 		-lpthread -lrt -o "$out/$t"
 done

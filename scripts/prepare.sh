@@ -28,7 +28,7 @@ if [ -n "${GG_KERNEL_TREE:-}" ]; then
 	ksft=$kdir/tools/testing/selftests
 else
 	abi=$("$here/install-deps.sh" "$kver" | tail -n 1)
-	kdir=/usr/src/linux-headers-$abi
+	kdir=
 	ksft=$("$here/ksft-tree.sh" "$kver")
 fi
 guest=$(cache_dir)/guest/$abi
@@ -44,7 +44,12 @@ trap 'rm -rf "$stage" "$modsrc"' EXIT
 cp "$top/Kbuild" "$modsrc/"
 mkdir "$modsrc/module"
 cp "$top"/module/Kbuild "$top"/module/*.[ch] "$modsrc/module/"
-make -s -C "$kdir" M="$modsrc" W=1 modules >&2
+if [ -n "$kdir" ]; then
+	make -s -C "$kdir" M="$modsrc" W=1 modules >&2
+else
+	# On the host for 6.1, in the trixie chroot for 6.12 and 7.x (lib.sh).
+	kbuild "$abi" "$modsrc" -s W=1 modules >&2
+fi
 make -s -C "$top" selftests KVER="$kver" KSFT_DIR="$ksft" SELFTEST_OUT="$guest/selftests" >&2
 if [ -e "$top/userspace/Makefile" ]; then
 	make -s -C "$top/userspace" STATIC=1 >&2
@@ -68,6 +73,12 @@ if [ -n "${GG_KSFT_TIMEOUT:-}" ]; then
 fi
 "$here/build-mm-tests.sh" "$ksft" "$stage/opt/kselftest/gogrowth/mm" >&2
 cp "$modsrc/module/gogrowth.ko" "$stage/opt/gogrowth/"
+# The same module built by dkms from dkms.conf, for selftests that load it
+# (GG_NO_DKMS=1 skips it, and so does a debug kernel tree).
+if [ -z "${GG_KERNEL_TREE:-}" ] && [ -z "${GG_NO_DKMS:-}" ]; then
+	mkdir -p "$stage/opt/gogrowth/dkms"
+	"$here/dkms-build.sh" "$abi" "$stage/opt/gogrowth/dkms" >&2
+fi
 if [ -x "$top/userspace/gogrowth" ]; then
 	cp "$top/userspace/gogrowth" "$stage/opt/gogrowth/"
 fi
