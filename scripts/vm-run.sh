@@ -3,6 +3,11 @@
 #
 # Usage: vm-run.sh --kernel VMLINUZ --initrd CPIO --job JOB --logdir DIR
 #                  [--timeout SECONDS] [--accel tcg|kvm|auto] [--append ARGS]
+#                  [--numa 1|2]
+#
+# --numa 2 (or GG_NUMA=2) boots two NUMA nodes with one CPU and half the
+# memory each, and NUMA balancing off; the default is 2 for the selftests
+# job and 1 for the others (demo, bench, findings: a plain machine).
 #
 # Streams the job's output (the guest's second serial port) to stdout and
 # keeps console.log (console and kernel messages), results.log and dmesg.log
@@ -13,9 +18,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-case "${1:-}" in -h | --help) sed -n "2,12p" "$0"; echo "# To run your own script in the guest: scripts/vm-script.sh --help"; exit 0 ;; esac
+case "${1:-}" in -h | --help) sed -n "2,17p" "$0"; echo "# To run your own script in the guest: scripts/vm-script.sh --help"; exit 0 ;; esac
 
-kernel= initrd= job= logdir= timeout_s=900 accel=${ACCEL:-tcg} append=
+kernel= initrd= job= logdir= timeout_s=900 accel=${ACCEL:-tcg} append= numa=${GG_NUMA:-}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel)  kernel=$2; shift 2 ;;
@@ -25,12 +30,32 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s=$2; shift 2 ;;
 	--accel)   accel=$2; shift 2 ;;
 	--append)  append=$2; shift 2 ;;
+	--numa)    numa=$2; shift 2 ;;
 	*) die "vm-run.sh: unknown argument '$1'" ;;
 	esac
 done
 [ -r "$kernel" ] && [ -r "$initrd" ] && [ -n "$job" ] && [ -n "$logdir" ] ||
-	die "usage: vm-run.sh --kernel VMLINUZ --initrd CPIO --job JOB --logdir DIR [--timeout S] [--accel tcg|kvm|auto]"
+	die "usage: vm-run.sh --kernel VMLINUZ --initrd CPIO --job JOB --logdir DIR [--timeout S] [--accel tcg|kvm|auto] [--numa 1|2]"
 mkdir -p "$logdir"
+
+# The guest: 2 CPUs, 2 GiB, in one NUMA node or two (one CPU and 1 GiB each).
+cpus=2 mem_mb=2048
+[ -n "$numa" ] || { [ "$job" = selftests ] && numa=2 || numa=1; }
+case "$numa" in 1 | 2) ;; *) die "--numa/GG_NUMA must be 1 or 2 (nodes of one CPU each; the guest has $cpus CPUs), not '$numa'" ;; esac
+smp=$cpus numa_args=()
+if [ "$numa" -gt 1 ]; then
+	# A socket per node: with both CPUs in one package (QEMU's default), they
+	# share a last-level cache across nodes, which the kernel reports with
+	# a WARNING at boot (topology_sane: "llc-sibling ... not on the same node").
+	smp=$cpus,sockets=$numa,cores=$((cpus / numa)),threads=1
+	for ((n = 0; n < numa; n++)); do
+		numa_args+=(-object "memory-backend-ram,id=m$n,size=$((mem_mb / numa))M"
+			-numa "node,nodeid=$n,cpus=$n,memdev=m$n")
+	done
+	# Automatic NUMA balancing unmaps pages of running tasks to take hinting
+	# faults on them, and migrates them: extra faults in traced processes.
+	append="numa_balancing=disable${append:+ $append}"
+fi
 
 qemu_args() { # accel job logdir -> qemu=(...)
 	local accel=$1
@@ -40,8 +65,8 @@ qemu_args() { # accel job logdir -> qemu=(...)
 	# 6.12 at boot and at kprobe removal. One TCG thread for both vCPUs
 	# keeps code modification coherent; the guest still has 2 CPUs.
 	[ "$accel" = tcg ] && accel=tcg,thread=${GG_TCG_THREAD:-single}
-	qemu=(qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 -m 2048
-		-nodefaults -display none -no-reboot
+	qemu=(qemu-system-x86_64 -accel "$accel" -cpu max -smp "$smp" -m "$mem_mb"
+		"${numa_args[@]}" -nodefaults -display none -no-reboot
 		-kernel "$kernel" -initrd "$initrd"
 		-append "console=ttyS0 panic=-1 loglevel=7 gg_job=$2 $append"
 		-serial "file:$3/console.log" -serial "file:$3/results.log"
@@ -118,8 +143,8 @@ if [ -n "$kernel_reports" ]; then
 	printf '    %s\n' "$kernel_reports" >&2
 fi
 
-printf 'GUEST-RESULT accel=%s seconds=%s kernel_log_clean=%s finished=%s job_rc=%s\n' \
-	"$accel" "$elapsed" "$([ -z "$kernel_reports" ] && echo 1 || echo 0)" \
+printf 'GUEST-RESULT accel=%s numa=%s seconds=%s kernel_log_clean=%s finished=%s job_rc=%s\n' \
+	"$accel" "$numa" "$elapsed" "$([ -z "$kernel_reports" ] && echo 1 || echo 0)" \
 	"$([ -n "$job_rc" ] && echo 1 || echo 0)" "${job_rc:-none}" >"$logdir/verdict"
 if [ "$verdict" != 0 ]; then
 	log "guest logs kept in $logdir (console.log, results.log, dmesg.log)"
