@@ -4,13 +4,16 @@
 # `make check` runs the selftests in a QEMU guest; `make demo` shows it work.
 # See README.md.
 
-# Debian kernel series of the guest for check/demo/bench: 6.1 or 6.12.
+# Debian kernel series of the guest for check/demo/bench: 6.1 (bookworm),
+# 6.12 (trixie), 7.3 (trixie-backports) or 7 (the newest 7.x Debian ships).
 KVER ?= 6.1
 # Accelerator for the guest: tcg (default), kvm, or auto (kvm if a short probe boots).
 ACCEL ?= tcg
 export ACCEL
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+# The project's version: dkms.conf's PACKAGE_VERSION is the one place it is set.
+VERSION := $(shell sed -En 's/^PACKAGE_VERSION="?([^"]*)"?$$/\1/p' $(TOP)/dkms.conf)
 # Downloads and guest builds live outside the tree (scripts/lib.sh agrees).
 CACHE := $(or $(GOGROWTH_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/gogrowth)
 
@@ -24,7 +27,8 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 KSFT_DIR ?= $(CACHE)/source/$(KVER)/tools/testing/selftests
 SELFTEST_OUT ?= $(TOP)/selftests/gogrowth/build
 
-.PHONY: all module userspace selftests check check-debug check-all demo findings bench lint deps clean distclean help
+.PHONY: all module userspace selftests check check-debug check-all demo findings bench lint deps clean distclean help \
+	dkms-install dkms-remove dkms-check
 
 all: module userspace selftests
 
@@ -54,7 +58,7 @@ check:
 check-debug:
 	$(TOP)/scripts/check-debug.sh $(KVER)
 
-# What CI runs (.ci/run): lint and the selftests on 6.1 and 6.12, and more.
+# What CI runs (.ci/run): lint, dkms and the selftests on 6.1, 6.12 and 7, and more.
 check-all:
 	$(TOP)/scripts/check-all.sh
 
@@ -79,16 +83,43 @@ clean:
 	rm -rf $(SELFTEST_OUT)
 	@if [ -e userspace/Makefile ]; then $(MAKE) -C userspace clean; fi
 
-# Also removes the cache: downloaded kernels, unpacked sources, guest builds and logs.
+# On a real machine: register this checkout with dkms (copied to
+# /usr/src/gogrowth-$(VERSION)), build and install it for the running kernel
+# (and, with AUTOINSTALL, for every kernel installed later). Needs dkms and
+# the running kernel's headers.
+dkms-install:
+	@command -v dkms >/dev/null || { echo "gogrowth: dkms-install needs dkms: apt-get install dkms"; exit 1; }
+	-dkms remove -m gogrowth -v $(VERSION) --all >/dev/null 2>&1
+	rm -rf /usr/src/gogrowth-$(VERSION)
+	dkms add $(TOP)
+	dkms build -m gogrowth -v $(VERSION)
+	dkms install -m gogrowth -v $(VERSION)
+
+dkms-remove:
+	dkms remove -m gogrowth -v $(VERSION) --all
+	rm -rf /usr/src/gogrowth-$(VERSION)
+
+# CI's proof of dkms.conf: dkms build against every covered kernel's headers,
+# in a private dkms tree (the machine's is left alone).
+dkms-check:
+	$(TOP)/scripts/dkms-check.sh "$(or $(KVERS),$(KVER))"
+
+# Also removes the cache: downloaded kernels, unpacked sources, guest builds,
+# logs and the trixie chroot (nothing is ever left mounted in it: its mounts
+# live in private mount namespaces; a mount found there stops the removal).
 distclean: clean
+	@if findmnt -rn -o TARGET | grep -q "^$(CACHE)/"; then \
+	  echo "gogrowth: something is mounted under $(CACHE): not removing it"; \
+	  findmnt -rn -o TARGET | grep "^$(CACHE)/"; exit 1; fi
 	rm -rf $(CACHE)
 
 help:
 	@echo "make [KDIR=...]        build module/gogrowth.ko, the tool and the selftests"
-	@echo "make check [KVER=6.12] run the selftests in a QEMU guest (installs what it needs)"
+	@echo "make check [KVER=7]    run the selftests in a QEMU guest of Debian's 6.1, 6.12, 7.3 or 7"
 	@echo "make check-debug       the selftests in a debug kernel: lockdep, KASAN, ... (builds it once)"
-	@echo "make check-all         everything CI runs: lint and check on 6.1 and 6.12, runner self-test"
+	@echo "make check-all         everything CI runs: lint, dkms and check on 6.1, 6.12 and 7, runner self-test"
 	@echo "make demo [KVER=6.12]  record a Go program growing a slice and a map, in the guest"
 	@echo "make bench             overhead against ftrace, in the guest"
 	@echo "make lint              checkpatch --strict and sparse on the module"
+	@echo "make dkms-install      build and install the module with dkms (make dkms-remove undoes it)"
 	@echo "make distclean         also remove the cache ($(CACHE))"

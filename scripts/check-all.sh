@@ -1,23 +1,34 @@
 #!/usr/bin/env bash
 # `make check-all`: everything CI runs, on a fresh machine too: the runner's
 # own self-test, lint and the guest selftests on every supported kernel, and
-# the tool's host-side tests. Ends with the sum: "N passed, N failed".
+# the tool's host-side tests, and a dkms build per kernel. Prints the seconds
+# each step took, then a table of them, then the sum, last:
+# "N passed, N failed".
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 . "$here/lib.sh"
 
-kvers=${KVERS:-6.1 6.12}
+kvers=${KVERS:-6.1 6.12 7}
 total_pass=0 total_fail=0 total_skip=0
 failed_steps=()
+timings=()
+run_start=$SECONDS
+
+# Where the time goes: one "seconds name" entry per step.
+timed() { # name seconds
+	printf -- '--- %s: %d s\n' "$1" "$2"
+	timings+=("$(printf '%6d s  %s' "$2" "$1")")
+}
 
 step() { # name command...
-	local name=$1 out st counts
+	local name=$1 out st counts t0=$SECONDS
 	shift
 	printf '\n=== %s\n' "$name"
 	out=$(mktemp)
 	"$@" 2>&1 | tee "$out"
 	st=${PIPESTATUS[0]}
+	timed "$name" $((SECONDS - t0))
 	counts=$(grep -aE '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
 	rm -f "$out"
 	if [ -n "$counts" ]; then
@@ -52,11 +63,15 @@ cd "$top"
 # Installing is no test: it counts only when it fails.
 for kver in $kvers; do
 	printf '\n=== install dependencies (%s)\n' "$kver"
+	t0=$SECONDS
 	if ! "$here/install-deps.sh" "$kver" >/dev/null; then
 		failed_steps+=("install dependencies ($kver)")
 		total_fail=$((total_fail + 1))
 	fi
+	timed "install dependencies ($kver)" $((SECONDS - t0))
 done
+# Before the guests: their initramfs takes the modules dkms built here.
+step "dkms build ($(echo $kvers))" "$here/dkms-check.sh" "$kvers"
 if [ -e userspace/Makefile ]; then
 	step "userspace unit tests" make -s -C userspace test
 	step "userspace tests and report under valgrind, no leaks" single make -s -C userspace valgrind
@@ -68,6 +83,10 @@ for kver in $kvers; do
 	step "selftests in the guest ($kver)" "$here/check.sh" "$kver"
 done
 
+echo
+echo "time per step:"
+printf '%s\n' "${timings[@]}"
+printf '%6d s  total\n' $((SECONDS - run_start))
 echo
 if [ "${#failed_steps[@]}" -gt 0 ]; then
 	printf 'failed steps: %s\n' "$(IFS=,; echo "${failed_steps[*]}")"

@@ -2,7 +2,7 @@
 # Run a shell script of yours in the guest, with the module and the tool.
 #
 # Usage: vm-script.sh KVER SCRIPT [EXTRA_DIR]
-#   KVER: 6.1 or 6.12. SCRIPT runs under busybox sh as /opt/gogrowth/job.sh,
+#   KVER: 6.1, 6.12, 7.3 or 7. SCRIPT runs under busybox sh as /opt/gogrowth/job.sh,
 #   from /opt/gogrowth, where gogrowth.ko (built for that guest kernel),
 #   the gogrowth tool and EXTRA_DIR's files are. Static binaries only: the
 #   guest has no C library. Its output is printed here; the exit status is
