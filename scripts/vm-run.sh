@@ -18,7 +18,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-case "${1:-}" in -h | --help) sed -n "2,17p" "$0"; echo "# To run your own script in the guest: scripts/vm-script.sh --help"; exit 0 ;; esac
+case "${1:-}" in -h | --help) sed -n "2,16p" "$0"; echo "# To run your own script in the guest: scripts/vm-script.sh --help"; exit 0 ;; esac
 
 kernel= initrd= job= logdir= timeout_s=900 accel=${ACCEL:-tcg} append= numa=${GG_NUMA:-}
 while [ $# -gt 0 ]; do
