@@ -61,6 +61,27 @@ if [ -z "$(find "$stamp_dir/apt-updated" -mmin -1440 2>/dev/null)" ]; then
 	touch "$stamp_dir/apt-updated"
 fi
 
+# A warm run: what this series resolved to after the last apt-get update
+# (host's and chroot's) is all there, so there is nothing to look up or
+# install. check-all calls this a dozen times.
+resolved=$stamp_dir/resolved-$kver
+if [ -e "$resolved" ] && [ "$resolved" -nt "$stamp_dir/apt-updated" ]; then
+	read -r mode abi <"$resolved"
+	if [ "$mode" = chroot ]; then
+		"$here/chroot.sh" >/dev/null
+		hdrs=$(chroot_dir)/usr/src/linux-headers-$abi
+		[ "$resolved" -nt "$(chroot_dir)/.apt-updated" ] || hdrs=
+	else
+		hdrs=/usr/src/linux-headers-$abi
+	fi
+	if [ -n "$hdrs" ] && [ -d "$hdrs" ] && [ -e "$(cache_dir)/kernels/$abi/vmlinuz" ] &&
+		"$here/ksft-tree.sh" "$kver" >/dev/null 2>&1; then
+		echo "kbuild $mode"
+		echo "$abi"
+		exit 0
+	fi
+fi
+
 # Tools come from bookworm, for every series: the selftests, the tool and the
 # guest's initramfs are built on the host.
 tools=(make gcc libc6-dev cpio xz-utils kmod perl bc rsync file
@@ -153,5 +174,6 @@ fi
 
 "$here/ksft-tree.sh" "$kver" >/dev/null
 
+echo "$mode $abi" >"$resolved"
 echo "kbuild $mode"
 echo "$abi"
