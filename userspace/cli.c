@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "go_rules.h"
+#include "plot.h"
 #include "record.h"
 #include "report.h"
 
@@ -20,6 +21,8 @@ static const struct command commands[] = {
 	  gg_report_command },
 	{ "record", "record [-o FILE] -- CMD [ARGS] | -p PID   trace a process, write its events",
 	  gg_record_command },
+	{ "plot", "plot -o OUT.png|.svg|.pdf [--x=time|order] [FILE]   draw a picture of a stream",
+	  gg_plot_command },
 	{ "check", "check SEQUENCE... | --all [--keep FILE]   run growth sequences, check events",
 	  gg_check_command },
 	{ "model", "model slice-go117|slice-go118 N   print Go's slice capacities up to N",
