@@ -5,6 +5,7 @@
  */
 #include "check.h"
 
+#include "seq_registry.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -16,107 +17,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const struct gg_sequence *const builtin[] = {
-	&gg_seq_slice_go117, &gg_seq_slice_go118, &gg_seq_map_hmap,
-	&gg_seq_cow_fork,    &gg_seq_madvise_refault,
-};
 
-#define BUILTIN_COUNT (sizeof(builtin) / sizeof(builtin[0]))
-
-/* ---- verdict helpers ---- */
-
-void gg_check(struct gg_checker *checker, bool ok, const char *format, ...)
-{
-	va_list args;
-	checker->checks++;
-	checker->failures += !ok;
-	checker->details = 0;
-	fprintf(checker->out, "%s %s: ", ok ? "PASS" : "FAIL", checker->name);
-	va_start(args, format);
-	vfprintf(checker->out, format, args);
-	va_end(args);
-	fputc('\n', checker->out);
-}
-
-void gg_check_detail(struct gg_checker *checker, const char *format, ...)
-{
-	va_list args;
-	if (checker->details++ == GG_MAX_DETAILS) {
-		fputs("    ...\n", checker->out);
-		return;
-	}
-	if (checker->details > GG_MAX_DETAILS)
-		return;
-	fputs("    ", checker->out);
-	va_start(args, format);
-	vfprintf(checker->out, format, args);
-	va_end(args);
-	fputc('\n', checker->out);
-}
-
-void gg_check_info(struct gg_checker *checker, const char *format, ...)
-{
-	va_list args;
-	fprintf(checker->out, "INFO %s: ", checker->name);
-	va_start(args, format);
-	vfprintf(checker->out, format, args);
-	va_end(args);
-	fputc('\n', checker->out);
-}
-
-int gg_mark(int marker_fd, const char *format, ...)
-{
-	char text[257];
-	va_list args;
-	va_start(args, format);
-	int length = vsnprintf(text, sizeof(text), format, args);
-	va_end(args);
-	if (length <= 0 || (size_t)length >= sizeof(text))
-		return -1;
-	/* One write: the module takes one write as one marker (ABI.md, `marker`). */
-	return write(marker_fd, text, (size_t)length) == length ? 0 : -1;
-}
-
-size_t gg_next_marker(const struct gg_events *events, size_t from, const char *prefix)
-{
-	for (size_t i = from; i < events->count; i++)
-		if (gg_is_marker(&events->events[i], prefix))
-			return i;
-	return events->count;
-}
-
-size_t *gg_find_markers(const struct gg_events *events, const char *prefix, size_t *count)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < events->count; i++)
-		n += gg_is_marker(&events->events[i], prefix);
-	*count = 0;
-	if (n == 0)
-		return NULL;
-	size_t *indices = malloc(n * sizeof(*indices));
-	if (!indices) {
-		*count = SIZE_MAX;
-		return NULL;
-	}
-	for (size_t i = 0; i < events->count; i++)
-		if (gg_is_marker(&events->events[i], prefix))
-			indices[(*count)++] = i;
-	return indices;
-}
-
-bool gg_is_first_touch(const struct gg_event *event)
-{
-	return event->type == GG_EV_FAULT && event->fault.trans == GG_TRANS_NONE_TO_PRESENT;
-}
 
 /* ---- running ---- */
 
 static const char usage[] =
 	"usage: gogrowth check [--keep FILE] SEQUENCE...\n"
 	"       gogrowth check [--keep FILE] --all\n"
+	"       gogrowth check --events FILE SEQUENCE\n"
 	"       gogrowth check --list\n"
 	"  Run each growth sequence as a traced child and check its kernel events against what the\n"
 	"  sequence must produce. --keep appends every sequence's raw events to FILE.\n"
+	"  --events judges the events recorded in FILE (a --keep file of that one sequence)\n"
+	"  instead of running it: no module needed.\n"
 	"  Go programs are looked for in $GOGROWTH_GO_DIR, else next to this tool.\n";
 
 struct child_call {
@@ -139,6 +52,11 @@ static int run_sequence(const struct gg_sequence *sequence, int keep_fd, FILE *o
 	int status = 0;
 
 	checker->name = sequence->name;
+	if (sequence->missing[0]) {
+		/* A sequence that cannot run here is a failure, never a silent skip. */
+		gg_check(checker, false, "cannot run: %s", sequence->missing);
+		return 0;
+	}
 	if (gg_trace_open(&trace, "check", true, true, err))
 		return 1;
 	struct child_call call = { sequence, trace.marker_fd };
@@ -178,45 +96,56 @@ static int run_sequence(const struct gg_sequence *sequence, int keep_fd, FILE *o
 	return 0;
 }
 
-static void list_sequences(FILE *out)
+/* --events FILE: judge a recorded stream. 0, or 1 when FILE cannot be read. */
+static int judge_file(const struct gg_sequence *sequence, const char *path, FILE *out, FILE *err,
+		      struct gg_checker *checker)
 {
-	for (size_t i = 0; i < BUILTIN_COUNT; i++)
-		fprintf(out, "%-16s %s\n", builtin[i]->name, builtin[i]->summary);
-	char **names;
-	size_t count = gg_go_sequences_available(&names);
-	fprintf(out, "%-16s %s\n", "go-slice", "the go-slice program of the newest Go found");
-	fprintf(out, "%-16s %s\n", "go-map", "the go-map program of the newest Go found");
-	for (size_t i = 0; i < count; i++) {
-		fprintf(out, "%-16s (found)\n", names[i]);
-		free(names[i]);
+	struct gg_events events = { 0 };
+	char buffer[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(err, "gogrowth: check: cannot open '%s': %s\n", path, strerror(errno));
+		return 1;
 	}
-	free(names);
-}
-
-/* Resolve one name into *sequence. 0, or 2 after a message (unknown, or missing program). */
-static int resolve(const char *name, struct gg_sequence *sequence, FILE *err)
-{
-	for (size_t i = 0; i < BUILTIN_COUNT; i++) {
-		if (strcmp(name, builtin[i]->name) == 0) {
-			*sequence = *builtin[i];
-			return 0;
+	while ((n = read(fd, buffer, sizeof(buffer))) > 0) {
+		if (gg_events_append(&events, buffer, (size_t)n)) {
+			fputs("gogrowth: out of memory\n", err);
+			close(fd);
+			gg_events_free(&events);
+			return 1;
 		}
 	}
-	int found = gg_go_sequence(name, sequence, err);
-	if (found == 0)
+	close(fd);
+	if (n < 0) {
+		fprintf(err, "gogrowth: check: read '%s': %s\n", path, strerror(errno));
+		gg_events_free(&events);
+		return 1;
+	}
+	checker->name = sequence->name;
+	if (gg_events_parse(&events, err)) {
+		gg_check(checker, false, "%s does not parse (see above)", path);
+		gg_events_free(&events);
 		return 0;
-	if (found == 1)
-		fprintf(err, "gogrowth: check: unknown sequence '%s' (gogrowth check --list)\n",
-			name);
-	return 2;
+	}
+	gg_check(checker, events.lost == 0 && events.count > 0, "recorded events: %zu in %s, %"
+		 PRIu64 " lost", events.count, path, events.lost);
+	sequence->verify(sequence, &events, checker);
+	fflush(out);
+	gg_events_free(&events);
+	return 0;
 }
 
 int gg_check_command(int argc, char **argv, FILE *out, FILE *err)
 {
+	const char *events_file = NULL;
 	const char *keep = NULL;
 	bool all = false;
 	size_t named = 0;
 	int status = 0;
+	struct gg_sequence *sequences = NULL;
+	char **all_names = NULL;
+	size_t all_count = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -224,13 +153,15 @@ int gg_check_command(int argc, char **argv, FILE *out, FILE *err)
 			return 0;
 		}
 		if (strcmp(argv[i], "--list") == 0) {
-			list_sequences(out);
+			gg_sequence_list(out);
 			return 0;
 		}
 		if (strcmp(argv[i], "--all") == 0) {
 			all = true;
 		} else if (strcmp(argv[i], "--keep") == 0 && i + 1 < argc) {
 			keep = argv[++i];
+		} else if (strcmp(argv[i], "--events") == 0 && i + 1 < argc) {
+			events_file = argv[++i];
 		} else if (argv[i][0] == '-') {
 			fprintf(err, "gogrowth: check: unknown option '%s'\n", argv[i]);
 			fputs(usage, err);
@@ -246,27 +177,51 @@ int gg_check_command(int argc, char **argv, FILE *out, FILE *err)
 		return 2;
 	}
 
+	if (events_file && (all || named != 1 || keep)) {
+		fputs("gogrowth: check: --events FILE takes one sequence name\n", err);
+		fputs(usage, err);
+		return 2;
+	}
 	/* Resolve every name before running anything: an unknown name is a usage error. */
-	char **go_names = NULL;
-	size_t go_count = 0;
-	if (all)
-		go_count = gg_go_sequences_available(&go_names);
-	size_t total = all ? BUILTIN_COUNT + go_count : named;
-	struct gg_sequence *sequences = calloc(total ? total : 1, sizeof(*sequences));
+	if (all) {
+		all_count = gg_sequence_all(&all_names);
+		if (all_count == SIZE_MAX) {
+			all_count = 0;
+			fputs("gogrowth: out of memory\n", err);
+			status = 1;
+			goto out;
+		}
+	}
+	size_t total = all ? all_count : named;
+	sequences = calloc(total ? total : 1, sizeof(*sequences));
 	if (!sequences) {
 		fputs("gogrowth: out of memory\n", err);
 		status = 1;
 		goto out;
 	}
 	for (size_t i = 0; i < total; i++) {
-		const char *name = !all ? argv[i + 1]
-			     : i < BUILTIN_COUNT ? builtin[i]->name : go_names[i - BUILTIN_COUNT];
-		if (resolve(name, &sequences[i], err)) {
+		const char *name = all ? all_names[i] : argv[i + 1];
+		int found = gg_sequence_resolve(name, &sequences[i], err);
+		if (found == 1)
+			fprintf(err, "gogrowth: check: unknown sequence '%s' (gogrowth check --list)\n",
+				name);
+		if (found) {
 			status = 2;
 			goto out;
 		}
 	}
 
+	struct gg_checker checker = { .out = out };
+	if (events_file) {
+		/* the program need not be here: only its verdicts are */
+		status = judge_file(&sequences[0], events_file, out, err, &checker);
+		if (status == 0) {
+			fprintf(out, "gogrowth: check: %u checks, %u failed\n", checker.checks,
+				checker.failures);
+			status = checker.failures ? 1 : 0;
+		}
+		goto out;
+	}
 	int keep_fd = -1;
 	if (keep) {
 		keep_fd = open(keep, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -277,7 +232,6 @@ int gg_check_command(int argc, char **argv, FILE *out, FILE *err)
 			goto out;
 		}
 	}
-	struct gg_checker checker = { .out = out };
 	for (size_t i = 0; i < total; i++) {
 		if (run_sequence(&sequences[i], keep_fd, out, err, &checker)) {
 			status = 1;
@@ -292,9 +246,9 @@ int gg_check_command(int argc, char **argv, FILE *out, FILE *err)
 		status = checker.failures ? 1 : 0;
 	}
 out:
-	for (size_t i = 0; i < go_count; i++)
-		free(go_names[i]);
-	free(go_names);
+	for (size_t i = 0; i < all_count; i++)
+		free(all_names[i]);
+	free(all_names);
 	free(sequences);
 	return status;
 }

@@ -17,7 +17,7 @@
  *   4. no event of the helper: every event's pid is the traced tgid (its writes in
  *      "cow child-write" fault in its own mm, which is not traced).
  */
-#include "check.h"
+#include "seq.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

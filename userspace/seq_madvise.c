@@ -13,7 +13,7 @@
  *   3. "refault touch": every page faults again, once, trans=none->present (refault of a dropped
  *      page: its pte is empty again), access=write.
  */
-#include "check.h"
+#include "seq.h"
 
 #include <inttypes.h>
 #include <string.h>

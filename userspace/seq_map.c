@@ -28,7 +28,7 @@
  *   4. the old array is munmapped, with a covering tlb_flush, after the "evacuated" marker and not
  *      before it.
  */
-#include "check.h"
+#include "seq.h"
 
 #include "go_rules.h"
 

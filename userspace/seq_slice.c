@@ -18,7 +18,7 @@
  *      old array's touched pages (or a whole-mm flush).
  *   Plus: the step count and each marker's new_cap equal the C model's.
  */
-#include "check.h"
+#include "seq.h"
 
 #include "go_rules.h"
 

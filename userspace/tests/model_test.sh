@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Host test: `gogrowth model` against the real Go toolchains. Builds userspace/go's go-slice with
-# every Debian Go installed (scripts/build-go.sh), runs it with -marker '' up to 2M elements and
-# compares its new_cap= sequence with `gogrowth model slice-go118` (Go >= 1.18 rules). Go 1.17 is
-# not packaged: slice-go117 is compared with the sequence in /work/shared/notes/go-growth.md
-# (Documentation/sequences.md repeats it). Usage: model_test.sh GOGROWTH BUILD_DIR
+# Host test: `gogrowth model` against the real Go toolchains. Builds userspace/go with every Go
+# Debian ships (scripts/build-go.sh: 1.19, 1.23, 1.24, 1.25, 1.26, 1.27; it fetches what is not
+# installed, and fails when one cannot be had) and compares, for each release:
+#  - go-slice (escaping slice) up to 2M elements with `model slice-go1.NN`, and go-slice -slice
+#    local up to 100000 with `model slice-go1.NN --local` (capacities and where=stack labels);
+#  - from 1.24, go-swiss's labels (small, totable, grow: count and new capacity, first split,
+#    first directory doubling) up to 200000 inserts, for 8- and 32-byte values, with
+#    `model swiss-go1.NN`, and its table count with the model's bounds.
+# Go 1.17 is not packaged: slice-go117 is compared with the sequence in
+# /work/shared/notes/go-growth.md (Documentation/sequences.md repeats it).
+# Usage: model_test.sh GOGROWTH BUILD_DIR
 set -euo pipefail
 tool=${1:?usage: model_test.sh GOGROWTH BUILD_DIR}
 out=${2:?usage: model_test.sh GOGROWTH BUILD_DIR}
@@ -12,33 +18,64 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 n=2097152
 failed=0
+ok() { echo "ok $*"; }
+notok() { echo "not ok $*"; failed=1; }
 
 # Go <= 1.17 (runtime/slice.go of go1.17): from go-growth.md.
 go117="1 2 4 8 16 32 64 128 256 512 1024 1280 1696 2304 3072 4096 5120 7168 9216 12288 15360 19456"
 got117=$("$tool" model slice-go117 19456 | tr '\n' ' ' | sed 's/ $//')
 if [ "$got117" = "$go117" ]; then
-	echo "ok model slice-go117 matches go-growth.md up to 19456"
+	ok "model slice-go117 matches go-growth.md up to 19456"
 else
-	echo "not ok model slice-go117: got '$got117', expected '$go117'"
-	failed=1
+	notok "model slice-go117: got '$got117', expected '$go117'"
 fi
 
-if ! ls /usr/lib/go-1.*/bin/go >/dev/null 2>&1; then
-	echo "SKIP model slice-go118 vs Go: no Go toolchain (apt-get install golang-1.19-go)"
-	exit $failed
+if ! versions=$("$top/scripts/build-go.sh" "$out"); then
+	notok "scripts/build-go.sh could not build every Go Debian ships (see above)"
+	exit 1
 fi
-mkdir -p "$out"
-versions=$("$top/scripts/build-go.sh" "$out")
-model=$("$tool" model slice-go118 "$n")
+caps() { sed -n 's/.*go-slice grow .* new_cap=\([0-9]*\) .*where=\([a-z]*\).*/\1 \2/p' | sed 's/ heap$//'; }
 for v in $versions; do
-	real=$("$out/go-slice-$v" -n "$n" -marker '' | sed -n 's/.*go-slice grow .* new_cap=\([0-9]*\) .*/\1/p')
-	steps=$(printf '%s\n' "$real" | wc -l)
+	model=$("$tool" model "slice-go$v" "$n")
+	real=$("$out/go-slice-$v" -n "$n" -marker '' | caps)
 	if [ "$real" = "$model" ]; then
-		echo "ok model slice-go118 matches go$v: $steps capacities up to $(printf '%s\n' "$real" | tail -n 1)"
+		ok "model slice-go$v matches go$v (escaping): $(printf '%s\n' "$real" | wc -l) capacities up to $(printf '%s\n' "$real" | tail -n 1), all on the heap"
 	else
-		echo "not ok model slice-go118 differs from go$v:"
+		notok "model slice-go$v differs from go$v (escaping):"
 		diff <(printf '%s\n' "$model") <(printf '%s\n' "$real") | head -n 10 || true
-		failed=1
 	fi
+	model=$("$tool" model "slice-go$v" 100000 8 --local)
+	real=$("$out/go-slice-$v" -slice local -n 100000 -marker '' | caps)
+	if [ "$real" = "$model" ]; then
+		ok "model slice-go$v --local matches go$v -slice local: starts $(printf '%s\n' "$real" | head -n 2 | tr '\n' ',' | sed 's/,$//')"
+	else
+		notok "model slice-go$v --local differs from go$v -slice local:"
+		diff <(printf '%s\n' "$model") <(printf '%s\n' "$real") | head -n 10 || true
+	fi
+	[ "${v#1.}" -ge 24 ] || continue
+	for elem in 8 32; do
+		keys=200000
+		labels=$("$out/go-swiss-$v" -n $keys -elem $elem -marker '')
+		# the deterministic steps: kind count=N new capacity (small: 8, split: 1024)
+		real=$(printf '%s\n' "$labels" | awk '
+			/^go-swiss (small|totable|grow|split) / {
+				c = ""; cap = ""
+				for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "count") c = kv[2];
+					if (kv[1] == "new_cap" || kv[1] == "cap") cap = kv[2] }
+				print $2, c, cap; if ($2 == "split") exit }')
+		model=$("$tool" model "swiss-go$v" $keys $elem | awk '/^(small|totable|grow|split) / {
+				c = ""; cap = ""
+				for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "count") c = kv[2]; if (kv[1] == "cap") cap = kv[2] }
+				print $1, c, cap }')
+		tables=$(printf '%s\n' "$labels" | sed -n 's/^go-swiss end .* tables=\([0-9]*\) .*/\1/p')
+		range=$("$tool" model "swiss-go$v" $keys $elem | sed -n 's/^after .* inserts: \([0-9]*\) to \([0-9]*\) tables.*/\1 \2/p')
+		read -r lo hi <<<"$range"
+		if [ "$real" = "$model" ] && [ -n "$tables" ] && [ "$tables" -ge "$lo" ] && [ "$tables" -le "$hi" ]; then
+			ok "model swiss-go$v (elem $elem) matches go$v's labels: $(printf '%s\n' "$real" | wc -l) steps to the first split at 897, $tables tables after $keys inserts (model $lo..$hi)"
+		else
+			notok "model swiss-go$v (elem $elem) differs from go$v's labels (tables $tables, model $lo..$hi):"
+			diff <(printf '%s\n' "$model") <(printf '%s\n' "$real") | head -n 10 || true
+		fi
+	done
 done
 exit $failed
