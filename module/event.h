@@ -108,6 +108,7 @@ enum gg_level {
 	GG_LVL_PUD,
 	GG_LVL_P4D,
 	GG_LVL_PGD,
+	GG_LVL_UNKNOWN,		/* not walked: see probe_fault.c */
 };
 
 struct gg_ev_fault {

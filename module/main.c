@@ -54,17 +54,13 @@ static int __init gogrowth_init(void)
 	ret = gg_ring_init((unsigned long)ring_kb * 1024);
 	if (ret)
 		return ret;
-	/* The target first, so that no early event of it is missed. */
-	if (pid) {
-		ret = gg_target_set(pid);
-		if (ret) {
-			pr_err("pid=%d: cannot trace it: %d\n", pid, ret);
-			goto free_ring;
-		}
-	}
+	/*
+	 * Every hook before the target: a target that dies while it is set
+	 * must find its exit tracepoint and exit_mmap probe armed.
+	 */
 	ret = gg_target_hooks_register();
 	if (ret)
-		goto release_target;
+		goto free_ring;
 	ret = gg_probes_mm_register();
 	if (ret)
 		goto unregister;
@@ -74,6 +70,13 @@ static int __init gogrowth_init(void)
 	ret = gg_probe_tlb_register();
 	if (ret)
 		goto unregister;
+	if (pid) {
+		ret = gg_target_set(pid);
+		if (ret) {
+			pr_err("pid=%d: cannot trace it: %d\n", pid, ret);
+			goto unregister;
+		}
+	}
 	ret = gg_debugfs_init();
 	if (ret)
 		goto unregister;
@@ -83,7 +86,6 @@ static int __init gogrowth_init(void)
 unregister:
 	gg_unregister_probes();
 	gg_ring_shutdown();
-release_target:
 	gg_target_release();
 free_ring:
 	gg_ring_free();

@@ -13,6 +13,7 @@
  */
 #include <linux/bitmap.h>
 #include <linux/irqflags.h>
+#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 
@@ -202,14 +203,17 @@ u64 gg_entry_pfn(u64 val, u8 level)
 int gg_entry_node(u64 val, u8 level)
 {
 	u64 pfn = gg_entry_pfn(val, level);
+	struct page *page;
 
-	if (!pfn || !pfn_valid(pfn))
-		return NUMA_NO_NODE;
-	return page_to_nid(pfn_to_page(pfn));
+	/* Offline and device memory have no node to tell: what the kernel does too. */
+	page = pfn ? pfn_to_online_page(pfn) : NULL;
+	return page ? page_to_nid(page) : NUMA_NO_NODE;
 }
 
 const char *gg_level_name(u64 val, u8 level)
 {
+	if (level == GG_LVL_UNKNOWN)
+		return "unknown";
 	if (!gg_entry_present(val))
 		return "none";
 	switch (level) {
@@ -242,6 +246,8 @@ const char *gg_transition(u64 old, u8 old_level, u64 new, u8 new_level)
 	bool op = gg_entry_present(old), np = gg_entry_present(new);
 	bool to_rw;
 
+	if (new_level == GG_LVL_UNKNOWN)
+		return "unknown";
 	if (!op)
 		return np ? "none->present" : "none->none";
 	if (!np)

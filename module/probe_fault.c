@@ -18,6 +18,14 @@
  * a fault-around window or a large folio of the page cache, whose pages
  * need not be contiguous nor new, so for those the present entries of the
  * table are saved at entry and compared at return.
+ *
+ * The walk at return is lockless, as GUP-fast's: with interrupts off, page
+ * tables freed behind a TLB-flush IPI stay alive. But the IPI goes only to
+ * the CPUs in the mm's cpumask, which holds this CPU only when the mm is
+ * current's. When the target faults another process's memory
+ * (process_vm_writev, /proc/PID/mem, ptrace) and the handler returns with
+ * the lock dropped (RETRY, COMPLETED), nothing keeps that mm's tables
+ * alive: the after-state is then not walked, and reported as unknown.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -120,15 +128,24 @@ static int gg_fault_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct gg_ptes ptes;
 	struct gg_walk now;
 
-	gg_walk(d->mm, d->addr, &now);
-	gg_fault_ptes(d, &now, &ptes);
+	e.vmf = (u32)regs_return_value(regs);
+	if (d->mm != current->mm &&
+	    (e.vmf & (__force u32)(VM_FAULT_RETRY | VM_FAULT_COMPLETED))) {
+		now.val = 0;
+		now.level = GG_LVL_UNKNOWN;
+		ptes.count = 0;
+		ptes.start = 0;
+		ptes.end = 0;
+	} else {
+		gg_walk(d->mm, d->addr, &now);
+		gg_fault_ptes(d, &now, &ptes);
+	}
 	e.ptes = ptes.count;
 	e.ptes_start = ptes.start;
 	e.ptes_end = ptes.end;
 	e.addr = d->addr;
 	e.ip = d->ip;
 	e.fflags = d->flags;
-	e.vmf = (u32)regs_return_value(regs);
 	e.origin = d->origin;
 	e.new = now.val;
 	e.new_level = now.level;
@@ -137,7 +154,8 @@ static int gg_fault_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 * stopped elsewhere before (a huge page since split, say), what
 	 * mapped the address then, or nothing.
 	 */
-	if (d->old.level == now.level || gg_entry_present(d->old.val)) {
+	if (d->old.level == now.level || gg_entry_present(d->old.val) ||
+	    now.level == GG_LVL_UNKNOWN) {
 		e.old = d->old.val;
 		e.old_level = d->old.level;
 	} else {

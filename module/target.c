@@ -2,16 +2,25 @@
 /*
  * Which process is traced, and following it through fork, exec and exit.
  *
- * The target is the struct pid of its thread group, held by reference so
- * that a later process reusing the number never matches. Probes compare
- * task_tgid(current) against it under RCU; a target that is replaced or
- * dies is freed only after a grace period, so a probe still holding the
- * old pointer can never see it recycled for another process.
+ * The traced state is a thread group, held as its struct pid, and an mm,
+ * held as a bare pointer (a cookie: compared, never dereferenced) so that
+ * TLB flushes of that mm done by any task are recognised. Every change of
+ * either goes through gg_tgt_change() under gg_tgt_lock; probes read the
+ * pid under RCU and the mm with READ_ONCE, without a lock. The rules
+ * (Documentation/guarantees.md, "Target lifetime"):
  *
- * The target's mm is kept as a bare pointer (no reference, never
- * dereferenced) only to recognise TLB flushes of that mm done by any task.
- * It is cleared when that mm is torn down (exit_mmap returns), before the
- * mm_struct can be freed and reused.
+ * - A pid write (or pid= at load) sets both; a write of 0 clears both.
+ * - The death of the group clears the pid: `pid` reads 0 from then on. It
+ *   is noticed by the exit tracepoint and, for a group that died before it
+ *   was published, by gg_target_set() itself after publishing.
+ * - exec replaces the mm; the return of exit_mmap() for that mm clears it.
+ *   So the mm outlives the pid by the teardown of the address space, whose
+ *   TLB flushes still belong to the run, and never outlives the mm_struct:
+ *   the exit_mmap kretprobe is armed before any target can be set.
+ *
+ * A replaced or dead target is freed after an RCU grace period, so a
+ * probe still comparing against it can never see its struct pid recycled
+ * for another process.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -25,6 +34,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 
@@ -36,12 +46,25 @@
 struct gg_target {
 	struct pid *pid;
 	pid_t nr;
+	bool exiting;		/* its group_dead exit is being reported */
 	struct rcu_head rcu;
 };
 
+enum gg_tgt_op {
+	GG_TGT_SET,		/* @t with @mm, replacing whatever was traced */
+	GG_TGT_CLEAR,		/* nothing traced */
+	GG_TGT_EXIT_CLAIM,	/* one thread of @pid's dead group reports it */
+	GG_TGT_GROUP_DEAD,	/* @pid's group died: stop matching it */
+	GG_TGT_EXEC,		/* @pid now runs on @mm */
+	GG_TGT_MM_GONE,		/* @mm was torn down */
+};
+
+/* Writers hold gg_tgt_lock; readers use RCU (gg_tgt) or READ_ONCE (gg_mm). */
 static struct gg_target __rcu *gg_tgt;
 static struct mm_struct *gg_mm;
-static DEFINE_MUTEX(gg_tgt_mutex);
+static DEFINE_SPINLOCK(gg_tgt_lock);
+/* Serialises pid writes, so that a write of the same pid is a no-op. */
+static DEFINE_MUTEX(gg_set_mutex);
 
 static void gg_target_free_rcu(struct rcu_head *head)
 {
@@ -51,10 +74,62 @@ static void gg_target_free_rcu(struct rcu_head *head)
 	kfree(t);
 }
 
-static void gg_target_retire(struct gg_target *t)
+/*
+ * The one place the traced state changes; any context but NMI. Returns
+ * whether @op applied (for EXIT_CLAIM: whether this caller won the claim).
+ */
+static bool gg_tgt_change(enum gg_tgt_op op, struct gg_target *t,
+			  struct pid *pid, struct mm_struct *mm)
 {
-	if (t)
-		call_rcu(&t->rcu, gg_target_free_rcu);
+	struct gg_target *cur, *retired = NULL;
+	unsigned long flags;
+	bool applied = false;
+
+	spin_lock_irqsave(&gg_tgt_lock, flags);
+	cur = rcu_dereference_protected(gg_tgt, lockdep_is_held(&gg_tgt_lock));
+	switch (op) {
+	case GG_TGT_SET:
+		retired = cur;
+		rcu_assign_pointer(gg_tgt, t);
+		WRITE_ONCE(gg_mm, mm);
+		applied = true;
+		break;
+	case GG_TGT_CLEAR:
+		retired = cur;
+		RCU_INIT_POINTER(gg_tgt, NULL);
+		WRITE_ONCE(gg_mm, NULL);
+		applied = cur;
+		break;
+	case GG_TGT_EXIT_CLAIM:
+		if (cur && cur->pid == pid && !cur->exiting) {
+			cur->exiting = true;
+			applied = true;
+		}
+		break;
+	case GG_TGT_GROUP_DEAD:
+		if (cur && cur->pid == pid) {
+			retired = cur;
+			RCU_INIT_POINTER(gg_tgt, NULL);
+			applied = true;
+		}
+		break;
+	case GG_TGT_EXEC:
+		if (cur && cur->pid == pid) {
+			WRITE_ONCE(gg_mm, mm);
+			applied = true;
+		}
+		break;
+	case GG_TGT_MM_GONE:
+		if (gg_mm == mm) {
+			WRITE_ONCE(gg_mm, NULL);
+			applied = true;
+		}
+		break;
+	}
+	spin_unlock_irqrestore(&gg_tgt_lock, flags);
+	if (retired)
+		call_rcu(&retired->rcu, gg_target_free_rcu);
+	return applied;
 }
 
 bool gg_is_target(struct task_struct *task)
@@ -86,21 +161,29 @@ pid_t gg_target_nr(void)
 	return nr;
 }
 
-static void gg_target_clear(void)
+/*
+ * The mm of any live thread of @leader's group: a leader that called
+ * pthread_exit() has none, while the rest of its group runs on.
+ */
+static struct mm_struct *gg_group_mm(struct task_struct *leader)
 {
-	struct gg_target *old;
+	struct mm_struct *mm = NULL;
+	struct task_struct *t;
 
-	mutex_lock(&gg_tgt_mutex);
-	old = unrcu_pointer(xchg(&gg_tgt, NULL));
-	WRITE_ONCE(gg_mm, NULL);
-	mutex_unlock(&gg_tgt_mutex);
-	gg_target_retire(old);
+	rcu_read_lock();
+	for_each_thread(leader, t) {
+		mm = get_task_mm(t);
+		if (mm)
+			break;
+	}
+	rcu_read_unlock();
+	return mm;
 }
 
 int gg_target_set(pid_t nr)
 {
-	struct gg_target *t = NULL, *old;
 	struct task_struct *task;
+	struct gg_target *t;
 	struct mm_struct *mm;
 	struct pid *pid;
 	int ret = 0;
@@ -108,7 +191,9 @@ int gg_target_set(pid_t nr)
 	if (nr < 0)
 		return -EINVAL;
 	if (!nr) {
-		gg_target_clear();
+		mutex_lock(&gg_set_mutex);
+		gg_tgt_change(GG_TGT_CLEAR, NULL, NULL, NULL);
+		mutex_unlock(&gg_set_mutex);
 		return 0;
 	}
 	pid = find_get_pid(nr);
@@ -124,12 +209,12 @@ int gg_target_set(pid_t nr)
 		goto out_task;
 	}
 	/* Pins the mm while it becomes the cookie: it cannot be torn down first. */
-	mm = get_task_mm(task);
+	mm = gg_group_mm(task);
 	if (!mm) {
 		ret = -ESRCH;
 		goto out_task;
 	}
-	t = kmalloc(sizeof(*t), GFP_KERNEL);
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t) {
 		ret = -ENOMEM;
 		goto out_mm;
@@ -137,21 +222,30 @@ int gg_target_set(pid_t nr)
 	t->pid = pid;
 	t->nr = nr;
 
-	mutex_lock(&gg_tgt_mutex);
-	old = rcu_dereference_protected(gg_tgt, lockdep_is_held(&gg_tgt_mutex));
-	if (old && old->pid == pid) {
-		mutex_unlock(&gg_tgt_mutex);
+	mutex_lock(&gg_set_mutex);
+	rcu_read_lock();
+	if (rcu_dereference(gg_tgt) && rcu_dereference(gg_tgt)->pid == pid) {
+		rcu_read_unlock();
+		mutex_unlock(&gg_set_mutex);
 		kfree(t);
 		goto out_mm;
 	}
-	WRITE_ONCE(gg_mm, mm);
-	/* xchg, not a plain store: the exit tracepoint may clear it concurrently. */
-	old = unrcu_pointer(xchg(&gg_tgt, RCU_INITIALIZER(t)));
+	rcu_read_unlock();
+	gg_tgt_change(GG_TGT_SET, t, pid, mm);
 	gg_ring_rebase_missed();
-	mutex_unlock(&gg_tgt_mutex);
-	gg_target_retire(old);
+	/*
+	 * The last thread may have passed the exit tracepoint before the
+	 * target was published, and nobody else would retire it. Pairs with
+	 * the full barrier of the atomic_dec_and_test() of signal->live in
+	 * do_exit(): either that thread sees the target, or this sees it dead.
+	 */
+	smp_mb();
+	if (!atomic_read(&task->signal->live))
+		gg_tgt_change(GG_TGT_GROUP_DEAD, NULL, pid, NULL);
+	mutex_unlock(&gg_set_mutex);
 	pid = NULL;		/* the reference now belongs to the target */
 out_mm:
+	/* May be the last reference: exit_mmap() then retires the mm at once. */
 	mmput(mm);
 out_task:
 	put_task_struct(task);
@@ -162,7 +256,7 @@ out_pid:
 
 void gg_target_release(void)
 {
-	gg_target_clear();
+	gg_tgt_change(GG_TGT_CLEAR, NULL, NULL, NULL);
 	/* The RCU callbacks run module code: wait for them before unload. */
 	rcu_barrier();
 }
@@ -190,7 +284,7 @@ static void gg_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
 	if (!gg_is_target(p))
 		return;
 	/* The old mm went away in exec_mmap(); follow the new one. */
-	WRITE_ONCE(gg_mm, p->mm);
+	gg_tgt_change(GG_TGT_EXEC, NULL, task_tgid(p), p->mm);
 	e.len = strnlen(bprm->filename, GG_STR_MAX);
 	memcpy(e.s, bprm->filename, e.len);
 	gg_emit(GG_EV_EXEC, p->mm, &e,
@@ -205,25 +299,21 @@ static void gg_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
 static void gg_on_exit(struct task_struct *p, bool group_dead)
 {
 	struct gg_ev_exit e = {};
-	struct gg_target *t;
 
 	if (!gg_is_target(p))
 		return;
 	e.code = p->exit_code;
-	e.group_dead = group_dead;
+	/*
+	 * Before 6.16 every thread that gets here after the last one left
+	 * sees the group dead: only the first reports it, and it reports it
+	 * before the pid is cleared, so a reader that waits for `pid` to read
+	 * 0 has the event. The mm stays traced until exit_mmap() returns.
+	 */
+	e.group_dead = group_dead &&
+		       gg_tgt_change(GG_TGT_EXIT_CLAIM, NULL, task_tgid(p), NULL);
 	gg_emit(GG_EV_EXIT, p->active_mm, &e, sizeof(e));
-	if (!e.group_dead)
-		return;
-
-	rcu_read_lock();
-	t = rcu_dereference(gg_tgt);
-	/* Only the winner of the cmpxchg retires it; pid writes use xchg. */
-	if (t && task_tgid(p) == t->pid &&
-	    cmpxchg(&gg_tgt, RCU_INITIALIZER(t), NULL) == RCU_INITIALIZER(t)) {
-		cmpxchg(&gg_mm, p->active_mm, NULL);
-		gg_target_retire(t);
-	}
-	rcu_read_unlock();
+	if (e.group_dead)
+		gg_tgt_change(GG_TGT_GROUP_DEAD, NULL, task_tgid(p), NULL);
 }
 
 GG_DEFINE_SCHED_EXIT_PROBE(gg_tp_exit, gg_on_exit)
@@ -270,7 +360,7 @@ static int gg_exit_mmap_ret(struct kretprobe_instance *ri,
 {
 	struct mm_struct *mm = *(struct mm_struct **)ri->data;
 
-	cmpxchg(&gg_mm, mm, NULL);
+	gg_tgt_change(GG_TGT_MM_GONE, NULL, NULL, mm);
 	return 0;
 }
 

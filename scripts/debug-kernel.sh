@@ -17,6 +17,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 kver=${1:-6.1}
 tarball=/usr/src/linux-source-$kver.tar.xz
+# Kernels newer than bookworm's come with their linux-source in the trixie chroot.
+if [ ! -r "$tarball" ] && [ -r "$(chroot_dir)$tarball" ]; then
+	tarball=$(chroot_dir)$tarball
+fi
 fragment=$here/debug-kernel.config
 base=$(cache_dir)/debug-kernel/$kver
 tree=$base/linux

@@ -54,7 +54,10 @@ enum gg_event_type {
 enum gg_access { GG_ACCESS_READ, GG_ACCESS_WRITE, GG_ACCESS_EXEC, GG_ACCESS_COUNT };
 enum gg_origin { GG_ORIGIN_USER, GG_ORIGIN_KERNEL, GG_ORIGIN_GUP, GG_ORIGIN_COUNT };
 enum gg_lock { GG_LOCK_MMAP, GG_LOCK_VMA, GG_LOCK_COUNT };
-enum gg_level { GG_LEVEL_PTE, GG_LEVEL_PMD, GG_LEVEL_PUD, GG_LEVEL_NONE, GG_LEVEL_COUNT };
+/* GG_LEVEL_UNKNOWN: the module did not walk the page table after the fault (ABI.md, `fault`). */
+enum gg_level {
+	GG_LEVEL_PTE, GG_LEVEL_PMD, GG_LEVEL_PUD, GG_LEVEL_NONE, GG_LEVEL_UNKNOWN, GG_LEVEL_COUNT
+};
 
 enum gg_trans {
 	GG_TRANS_NONE_TO_PRESENT,
@@ -64,6 +67,7 @@ enum gg_trans {
 	GG_TRANS_PRESENT_TO_NONE,
 	GG_TRANS_NONE_TO_NONE,
 	GG_TRANS_PRESENT_TO_PRESENT_NEWPFN,
+	GG_TRANS_UNKNOWN, /* the after-state was not walked */
 	GG_TRANS_COUNT
 };
 

@@ -227,10 +227,10 @@ static const char *decimal_key_token(const char *p, const char *end, const char 
 static const char *const access_names[] = { "read", "write", "exec" };
 static const char *const origin_names[] = { "user", "kernel", "gup" };
 static const char *const lock_names[] = { "mmap", "vma" };
-static const char *const level_names[] = { "pte", "pmd", "pud", "none" };
+static const char *const level_names[] = { "pte", "pmd", "pud", "none", "unknown" };
 static const char *const trans_names[] = {
 	"none->present", "ro->rw-cow", "ro->rw", "present->present", "present->none",
-	"none->none", "present->present-newpfn",
+	"none->none", "present->present-newpfn", "unknown",
 };
 static const char *const result_names[] = {
 	"minor", "major", "retry", "completed", "oom", "sigbus", "sigsegv", "hwpoison",

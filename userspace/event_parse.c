@@ -136,22 +136,25 @@ static const unsigned char type_name_lengths[GG_EV_TYPE_COUNT] = {
 static const char *const access_names[GG_ACCESS_COUNT] = { "read", "write", "exec" };
 static const char *const origin_names[GG_ORIGIN_COUNT] = { "user", "kernel", "gup" };
 static const char *const lock_names[GG_LOCK_COUNT] = { "mmap", "vma" };
-static const char *const level_names[GG_LEVEL_COUNT] = { "pte", "pmd", "pud", "none" };
+static const char *const level_names[GG_LEVEL_COUNT] = {
+	"pte", "pmd", "pud", "none", "unknown",
+};
 static const char *const trans_names[GG_TRANS_COUNT] = {
 	"none->present", "ro->rw-cow", "ro->rw", "present->present", "present->none",
-	"none->none", "present->present-newpfn",
+	"none->none", "present->present-newpfn", "unknown",
 };
 static const char *const result_names[GG_RESULT_COUNT] = {
 	"minor", "major", "retry", "completed", "oom", "sigbus", "sigsegv", "hwpoison",
 	"fallback", "error",
 };
 
-static const unsigned char access_lengths[] = { 4, 5, 4 };
-static const unsigned char origin_lengths[] = { 4, 6, 3 };
-static const unsigned char lock_lengths[] = { 4, 3 };
-static const unsigned char level_lengths[] = { 3, 3, 3, 4 };
-static const unsigned char trans_lengths[] = { 13, 10, 6, 16, 13, 10, 23 };
-static const unsigned char result_lengths[] = { 5, 5, 5, 9, 3, 6, 7, 8, 8, 5 };
+/* Sized by the enums, so a name added without its length fails the test below at start-up. */
+static const unsigned char access_lengths[GG_ACCESS_COUNT] = { 4, 5, 4 };
+static const unsigned char origin_lengths[GG_ORIGIN_COUNT] = { 4, 6, 3 };
+static const unsigned char lock_lengths[GG_LOCK_COUNT] = { 4, 3 };
+static const unsigned char level_lengths[GG_LEVEL_COUNT] = { 3, 3, 3, 4, 7 };
+static const unsigned char trans_lengths[GG_TRANS_COUNT] = { 13, 10, 6, 16, 13, 10, 23, 7 };
+static const unsigned char result_lengths[GG_RESULT_COUNT] = { 5, 5, 5, 9, 3, 6, 7, 8, 8, 5 };
 
 static const struct name_table enum_tables[KEY_TOTAL] = {
 	[KEY_ACCESS] = { access_names, access_lengths, GG_ACCESS_COUNT },

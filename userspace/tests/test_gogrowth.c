@@ -225,7 +225,7 @@ static void test_fault(void)
 
 	static const char *const trans[] = { "none->present", "ro->rw-cow", "ro->rw",
 					     "present->present", "present->none", "none->none",
-					     "present->present-newpfn" };
+					     "present->present-newpfn", "unknown" };
 	for (unsigned i = 0; i < GG_TRANS_COUNT; i++) {
 		char line[512];
 		snprintf(line, sizeof(line),

@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The races of the target's lifetime, each provoked on purpose: a target
+ * that dies while the module loads or while its pid is written, a group
+ * whose leader has gone, threads of an exit_group() dying together, and a
+ * fault in another process's memory whose handler drops the lock.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/userfaultfd.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "gg_test.h"
+
+static int pid_file_value(void)
+{
+	char *buf = gg_read_file("pid", NULL);
+	int v = buf ? atoi(buf) : -1;
+
+	free(buf);
+	return v;
+}
+
+/* A child that exits after a random delay of up to @max_us microseconds. */
+static pid_t short_lived_child(unsigned int max_us, unsigned int seed)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		usleep(rand_r(&seed) % (max_us + 1));
+		_exit(0);
+	}
+	return pid;
+}
+
+/*
+ * Loading with pid= of a process that exits meanwhile: whenever it dies,
+ * `pid` must read 0 once it is reaped, never the dead tgid.
+ */
+TEST(load_while_target_exits)
+{
+	unsigned int i, loaded = 0, stale = 0;
+
+	if (gg_is_loaded())
+		ASSERT_EQ(0, gg_unload());
+	for (i = 0; i < 150; i++) {
+		pid_t child = short_lived_child(20000, i);
+		char params[32];
+		int ret, v;
+
+		ASSERT_GT(child, 0);
+		snprintf(params, sizeof(params), "pid=%d", child);
+		ret = gg_load(params);
+		ASSERT_TRUE(ret == 0 || ret == -ESRCH) TH_LOG("load: %d", ret);
+		ASSERT_EQ(child, waitpid(child, NULL, 0));
+		if (ret)
+			continue;
+		loaded++;
+		v = pid_file_value();
+		if (v != 0 && stale++ < 3)
+			TH_LOG("round %u: pid reads %d after %d was reaped", i, v, child);
+		ASSERT_EQ(0, gg_unload());
+	}
+	TH_LOG("%u of 150 loads found the child alive", loaded);
+	EXPECT_EQ(0, stale);
+	EXPECT_GT(loaded, 0);
+}
+
+/* The same with a pid write into a loaded module. */
+TEST(pid_write_racing_exit)
+{
+	unsigned int i, set = 0, stale = 0;
+	char buf[32];
+
+	if (gg_is_loaded())
+		ASSERT_EQ(0, gg_unload());
+	ASSERT_EQ(0, gg_load(""));
+	for (i = 0; i < 1000; i++) {
+		pid_t child = short_lived_child(3000, i);
+		int ret, v;
+
+		ASSERT_GT(child, 0);
+		snprintf(buf, sizeof(buf), "%d\n", child);
+		ret = gg_write_file("pid", buf);
+		ASSERT_TRUE(ret == 0 || ret == -ESRCH) TH_LOG("pid write: %d", ret);
+		ASSERT_EQ(child, waitpid(child, NULL, 0));
+		set += ret == 0;
+		v = pid_file_value();
+		if (v != 0 && stale++ < 3)
+			TH_LOG("round %u: pid reads %d after %d was reaped", i, v, child);
+		ASSERT_EQ(0, gg_set_target(0));
+	}
+	TH_LOG("%u of 1000 writes found the child alive", set);
+	EXPECT_EQ(0, stale);
+	EXPECT_GT(set, 0);
+	gg_unload();
+}
+
+static void *touch_on_command(void *arg)
+{
+	int *fds = arg;
+	char c;
+
+	while (read(fds[0], &c, 1) == 1) {
+		if (c == 't')
+			gg_touch_new_pages(8);
+		if (write(fds[1], &c, 1) != 1)
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * A group whose leader called pthread_exit() is alive in its other
+ * threads: it can be traced, and their faults are recorded.
+ */
+TEST(leader_gone_group_is_traced)
+{
+	int cmd[2], reply[2], fds[2];
+	struct gg_events ev = { 0 };
+	char c = 't', path[64], stat[256];
+	size_t k, faults = 0;
+	pid_t child;
+	int i;
+
+	ASSERT_EQ(0, pipe(cmd));
+	ASSERT_EQ(0, pipe(reply));
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (child == 0) {
+		pthread_t th;
+
+		fds[0] = cmd[0];
+		fds[1] = reply[1];
+		if (pthread_create(&th, NULL, touch_on_command, fds))
+			_exit(1);
+		pthread_exit(NULL);
+	}
+	/* Wait for the leader to be a zombie with its thread still running. */
+	snprintf(path, sizeof(path), "/proc/%d/stat", child);
+	for (i = 0; i < 500; i++) {
+		FILE *f = fopen(path, "r");
+		char *state = NULL;
+
+		if (f && fgets(stat, sizeof(stat), f))
+			state = strrchr(stat, ')');
+		if (f)
+			fclose(f);
+		if (state && state[2] == 'Z')
+			break;
+		usleep(2000);
+	}
+	ASSERT_LT(i, 500) TH_LOG("the leader never became a zombie");
+
+	if (gg_is_loaded())
+		ASSERT_EQ(0, gg_unload());
+	ASSERT_EQ(0, gg_load(""));
+	ASSERT_EQ(0, gg_set_target(child));
+	EXPECT_EQ(child, pid_file_value());
+	ASSERT_EQ(1, write(cmd[1], &c, 1));
+	ASSERT_EQ(1, read(reply[0], &c, 1));
+	ASSERT_TRUE(gg_events_read(&ev));
+	for (k = 0; k < ev.count; k++) {
+		int64_t pid;
+
+		if (gg_line_is(ev.line[k], "fault") && !gg_fault_is_retry(ev.line[k]) &&
+		    gg_line_num(ev.line[k], "pid", &pid) && pid == child)
+			faults++;
+	}
+	EXPECT_GE(faults, 8);
+	gg_events_free(&ev);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	EXPECT_EQ(0, pid_file_value());
+	gg_unload();
+}
+
+#define GROUP_THREADS 16
+
+static void *spin(void *arg)
+{
+	(void)arg;
+	for (;;)
+		sched_yield();
+	return NULL;
+}
+
+/*
+ * exit_group() with many threads: exactly one exit event says the group
+ * died, and the teardown of the address space (exit_mmap()'s whole-mm
+ * flush) is still recorded, or counted as lost.
+ */
+TEST(exit_group_with_threads)
+{
+	unsigned int round, bad_exits = 0, no_teardown = 0;
+
+	if (gg_is_loaded())
+		ASSERT_EQ(0, gg_unload());
+	ASSERT_EQ(0, gg_load(""));
+	for (round = 0; round < 10; round++) {
+		struct gg_events ev = { 0 };
+		int go[2], ready[2];
+		int64_t pid, val, lost = 0;
+		unsigned int dead = 0, teardown = 0;
+		char c = 'g', pgd[32] = "", v[32];
+		size_t k;
+		pid_t child;
+
+		ASSERT_EQ(0, gg_write_file("clear", "1"));
+		ASSERT_EQ(0, pipe(go));
+		ASSERT_EQ(0, pipe(ready));
+		child = fork();
+		ASSERT_GE(child, 0);
+		if (child == 0) {
+			pthread_t th;
+			int t;
+
+			for (t = 0; t < GROUP_THREADS; t++)
+				if (pthread_create(&th, NULL, spin, NULL))
+					_exit(1);
+			if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+				_exit(1);
+			/* One fault, so that the events name this mm's pgd. */
+			gg_touch_new_pages(1);
+			exit(0);
+		}
+		ASSERT_EQ(1, read(ready[0], &c, 1));
+		ASSERT_EQ(0, gg_set_target(child));
+		ASSERT_EQ(1, write(go[1], &c, 1));
+		ASSERT_EQ(child, waitpid(child, NULL, 0));
+		close(go[0]);
+		close(go[1]);
+		close(ready[0]);
+		close(ready[1]);
+
+		ASSERT_TRUE(gg_events_read(&ev));
+		for (k = 0; k < ev.count; k++) {
+			const char *line = ev.line[k];
+
+			if (gg_line_is(line, "lost") && gg_line_num(line, "count", &val))
+				lost += val;
+			if (!gg_line_num(line, "pid", &pid) || pid != child)
+				continue;
+			if (gg_line_is(line, "fault"))
+				gg_line_value(line, "pgd", pgd, sizeof(pgd));
+			if (gg_line_is(line, "exit") && gg_line_num(line, "group_dead", &val))
+				dead += val == 1;
+		}
+		/* The teardown's flush of the whole mm, done by whichever task drops it last. */
+		for (k = 0; k < ev.count; k++)
+			if (gg_line_is(ev.line[k], "tlb_flush") &&
+			    gg_line_value(ev.line[k], "pgd", v, sizeof(v)) && !strcmp(v, pgd) &&
+			    gg_line_value(ev.line[k], "pages", v, sizeof(v)) && !strcmp(v, "all"))
+				teardown++;
+		if (dead != 1 && bad_exits++ < 3)
+			TH_LOG("round %u: %u exit events with group_dead=1", round, dead);
+		if (!pgd[0])
+			TH_LOG("round %u: no fault of the child recorded", round);
+		if (!teardown && !lost && no_teardown++ < 3)
+			TH_LOG("round %u: no whole-mm flush of pgd %s, nothing lost", round, pgd);
+		gg_events_free(&ev);
+		EXPECT_EQ(0, pid_file_value());
+	}
+	EXPECT_EQ(0, bad_exits);
+	EXPECT_EQ(0, no_teardown);
+	gg_unload();
+}
+
+/* ---- a fault in another process's memory that drops the lock ---- */
+
+struct uffd_victim {
+	pid_t pid;
+	uintptr_t region;
+	int to_parent[2], from_parent[2];
+};
+
+#define VICTIM_PAGES 4
+
+static void *resolve_faults(void *arg)
+{
+	static char page[4096] __attribute__((aligned(4096)));
+	int uffd = *(int *)arg;
+
+	memset(page, 0x5a, sizeof(page));
+	for (;;) {
+		struct uffd_msg msg;
+		struct uffdio_copy copy;
+		struct pollfd pfd = { .fd = uffd, .events = POLLIN };
+
+		if (poll(&pfd, 1, -1) < 0 || read(uffd, &msg, sizeof(msg)) != sizeof(msg))
+			continue;
+		if (msg.event != UFFD_EVENT_PAGEFAULT)
+			continue;
+		/* Keep the remote fault waiting, so that it surely drops the lock. */
+		usleep(20000);
+		copy.dst = msg.arg.pagefault.address & ~(GG_PAGE_SIZE - 1);
+		copy.src = (uintptr_t)page;
+		copy.len = GG_PAGE_SIZE;
+		copy.mode = 0;
+		ioctl(uffd, UFFDIO_COPY, &copy);
+	}
+	return NULL;
+}
+
+/* A child whose region is served by userfaultfd; says where it is. */
+static int start_victim(struct uffd_victim *v)
+{
+	if (pipe(v->to_parent) || pipe(v->from_parent))
+		return -1;
+	v->pid = fork();
+	if (v->pid < 0)
+		return -1;
+	if (v->pid == 0) {
+		struct uffdio_api api = { .api = UFFD_API };
+		struct uffdio_register reg;
+		static int uffd;
+		pthread_t th;
+		uintptr_t addr;
+		char *p;
+		char c;
+
+		uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+		p = mmap(NULL, VICTIM_PAGES * GG_PAGE_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		addr = p == MAP_FAILED || uffd < 0 ? 0 : (uintptr_t)p;
+		reg.range.start = addr;
+		reg.range.len = VICTIM_PAGES * GG_PAGE_SIZE;
+		reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+		if (addr && (ioctl(uffd, UFFDIO_API, &api) || ioctl(uffd, UFFDIO_REGISTER, &reg) ||
+			     pthread_create(&th, NULL, resolve_faults, &uffd)))
+			addr = 0;
+		if (write(v->to_parent[1], &addr, sizeof(addr)) != sizeof(addr))
+			_exit(1);
+		/* Until the parent is done. */
+		if (read(v->from_parent[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	if (read(v->to_parent[0], &v->region, sizeof(v->region)) != sizeof(v->region))
+		return -1;
+	return v->region ? 0 : -1;
+}
+
+/*
+ * The target writes into a child's userfaultfd region with
+ * process_vm_writev(): each remote fault waits for the child's handler,
+ * dropping the lock, and returns RETRY. Its page tables are not the
+ * target's, so the module must not walk them then: the after-state is
+ * "unknown". (GUP then finds the page the handler installed without
+ * faulting again.)
+ */
+TEST(remote_fault_with_lock_dropped_is_not_walked)
+{
+	static char buf[VICTIM_PAGES * 4096];
+	struct uffd_victim v;
+	struct gg_events ev = { 0 };
+	struct iovec local, remote;
+	unsigned int dropped = 0, walked_dropped = 0;
+	char params[32], level[16], result[16];
+	size_t k;
+	char c = 'x';
+
+	if (gg_is_loaded())
+		ASSERT_EQ(0, gg_unload());
+	ASSERT_EQ(0, start_victim(&v)) TH_LOG("userfaultfd region in the child: %s",
+					      strerror(errno));
+	snprintf(params, sizeof(params), "pid=%d", getpid());
+	ASSERT_EQ(0, gg_load(params));
+	memset(buf, 1, sizeof(buf));
+	local.iov_base = buf;
+	local.iov_len = sizeof(buf);
+	remote.iov_base = (void *)v.region;
+	remote.iov_len = sizeof(buf);
+	ASSERT_EQ((ssize_t)sizeof(buf), process_vm_writev(v.pid, &local, 1, &remote, 1, 0));
+
+	ASSERT_TRUE(gg_events_read(&ev));
+	for (k = 0; k < ev.count; k++) {
+		const char *line = ev.line[k];
+		int64_t addr, vmf;
+
+		if (!gg_line_is(line, "fault") || !gg_line_num(line, "addr", &addr) ||
+		    (uintptr_t)addr < v.region ||
+		    (uintptr_t)addr >= v.region + VICTIM_PAGES * GG_PAGE_SIZE)
+			continue;
+		ASSERT_TRUE(gg_line_value(line, "level", level, sizeof(level)));
+		ASSERT_TRUE(gg_line_value(line, "result", result, sizeof(result)));
+		ASSERT_TRUE(gg_line_num(line, "vmf", &vmf));
+		/* VM_FAULT_RETRY 0x400, VM_FAULT_COMPLETED 0x4000 */
+		if (vmf & (0x400 | 0x4000)) {
+			dropped++;
+			if (strcmp(level, "unknown") && walked_dropped++ < 3)
+				TH_LOG("walked after the lock was dropped: %s", line);
+		}
+	}
+	TH_LOG("%u remote faults dropped the lock", dropped);
+	EXPECT_GE(dropped, VICTIM_PAGES);
+	EXPECT_EQ(0, walked_dropped);
+	gg_events_free(&ev);
+	ASSERT_EQ(1, write(v.from_parent[1], &c, 1));
+	waitpid(v.pid, NULL, 0);
+	gg_unload();
+}
+
+TEST_HARNESS_MAIN
