@@ -60,24 +60,51 @@ single() { # command...
 }
 
 cd "$top"
-# Installing is no test: it counts only when it fails.
-for kver in $kvers; do
-	printf '\n=== install dependencies (%s)\n' "$kver"
-	t0=$SECONDS
-	if ! "$here/install-deps.sh" "$kver" >/dev/null; then
-		failed_steps+=("install dependencies ($kver)")
-		total_fail=$((total_fail + 1))
-	fi
-	timed "install dependencies ($kver)" $((SECONDS - t0))
-done
-# Before the guests: their initramfs takes the modules dkms built here.
-step "dkms build ($(echo $kvers))" "$here/dkms-check.sh" "$kvers"
+# Installing is no test: it counts only when it fails. The first kernel's
+# (the host's tools) in the foreground, since the userspace steps need them;
+# the others' (the trixie chroot, headers and linux-source: mostly network
+# and dpkg, minutes on an empty cache) in the background meanwhile.
+first=${kvers%% *}
+rest=${kvers#"$first"}
+printf '\n=== install dependencies (%s)\n' "$first"
+t0=$SECONDS
+if ! "$here/install-deps.sh" "$first" >/dev/null; then
+	failed_steps+=("install dependencies ($first)")
+	total_fail=$((total_fail + 1))
+fi
+timed "install dependencies ($first)" $((SECONDS - t0))
+bgdir=$(mktemp -d)
+trap 'rm -rf "$bgdir"' EXIT
+(
+	for kver in $rest; do
+		t0=$SECONDS st=0
+		"$here/install-deps.sh" "$kver" >/dev/null 2>"$bgdir/$kver.log" || st=$?
+		echo "$st $((SECONDS - t0))" >"$bgdir/$kver.done"
+	done
+) &
+bg=$!
 if [ -e userspace/Makefile ]; then
 	step "userspace unit tests" make -s -C userspace test
 	step "userspace tests and report under valgrind, no leaks" single make -s -C userspace valgrind
 	step "userspace parser fuzzing, ${FUZZ_SECONDS:-60} s" single make -s -C userspace fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 fi
-step "runner self-test" "$here/tests/runner-selftest.sh" "${kvers%% *}"
+step "runner self-test" "$here/tests/runner-selftest.sh" "$first"
+t0=$SECONDS
+wait "$bg"
+for kver in $rest; do
+	printf '\n=== install dependencies (%s, in the background)\n' "$kver"
+	cat "$bgdir/$kver.log" 2>/dev/null
+	st=1 secs=0
+	[ -e "$bgdir/$kver.done" ] && read -r st secs <"$bgdir/$kver.done"
+	if [ "$st" != 0 ]; then
+		failed_steps+=("install dependencies ($kver)")
+		total_fail=$((total_fail + 1))
+	fi
+	timed "install dependencies ($kver, in the background)" "$secs"
+done
+timed "waiting for the background installs" $((SECONDS - t0))
+# Before the guests: their initramfs takes the modules dkms built here.
+step "dkms build ($(echo $kvers))" "$here/dkms-check.sh" "$kvers"
 for kver in $kvers; do
 	step "lint ($kver)" "$here/lint.sh" "$kver"
 	step "selftests in the guest ($kver)" "$here/check.sh" "$kver"
