@@ -38,7 +38,9 @@ static const struct colour trans_colours[GG_TRANS_COUNT] = {
 	[GG_TRANS_PRESENT_TO_NONE] = RGB(0xe377c2, 0.85),
 	[GG_TRANS_NONE_TO_NONE] = RGB(0xbcbd22, 0.85),
 	[GG_TRANS_PRESENT_TO_PRESENT_NEWPFN] = RGB(0x8c564b, 0.85),
+	[GG_TRANS_UNKNOWN] = RGB(0x17becf, 0.85),
 };
+static const struct colour other_trans_colour = RGB(0x000000, 0.6); /* one added later */
 
 /* SVG classes of the fault marks, by transition (ABI spelling with '-' for "->"). */
 static const char *const trans_classes[GG_TRANS_COUNT] = {
@@ -49,7 +51,19 @@ static const char *const trans_classes[GG_TRANS_COUNT] = {
 	[GG_TRANS_PRESENT_TO_NONE] = "fault present-none",
 	[GG_TRANS_NONE_TO_NONE] = "fault none-none",
 	[GG_TRANS_PRESENT_TO_PRESENT_NEWPFN] = "fault present-present-newpfn",
+	[GG_TRANS_UNKNOWN] = "fault unknown",
 };
+
+/* A transition this file has no colour or class for yet still gets a visible, classed mark. */
+static struct colour trans_colour(enum gg_trans trans)
+{
+	return trans_colours[trans].a > 0 ? trans_colours[trans] : other_trans_colour;
+}
+
+static const char *trans_class(enum gg_trans trans)
+{
+	return trans_classes[trans] ? trans_classes[trans] : "fault other";
+}
 
 static const struct colour region_colours[GG_PLOT_REGION_KIND_COUNT] = {
 	[GG_PLOT_REGION_ANON] = RGB(0xc6dbef, 1),
@@ -433,8 +447,8 @@ static void draw_faults(struct picture *p)
 		if (index < 0)
 			continue;
 		fill_circle(c, x_of(p, fault->x), gg_plot_lane_y(&p->lanes.lane[index], fault->addr),
-			    mark_radius(fault->pages), trans_colours[fault->trans],
-			    trans_classes[fault->trans]);
+			    mark_radius(fault->pages), trans_colour(fault->trans),
+			    trans_class(fault->trans));
 	}
 }
 
@@ -684,7 +698,7 @@ static void draw_legend(struct picture *p)
 	draw_text(c, x, y, "faults by trans=", ALIGN_LEFT, black);
 	y += 16;
 	for (unsigned t = 0; t < GG_TRANS_COUNT; t++) {
-		fill_circle(c, x + 6, y - 4, 4.5, trans_colours[t], "legend");
+		fill_circle(c, x + 6, y - 4, 4.5, trans_colour((enum gg_trans)t), "legend");
 		set_font(c, 10, false);
 		snprintf(text, sizeof(text), "%s  %" PRIu64, gg_trans_name((enum gg_trans)t),
 			 data->faults_by_trans[t]);

@@ -588,6 +588,19 @@ static void test_degenerate_streams(void)
 		free(drawn);
 	}
 
+	/* a fault whose after-state the module did not walk (level=unknown, trans=unknown) */
+	RUN(&result, "-o", (char *)svg,
+	    (char *)write_temp("unknown.events",
+			       "seq=1 ts=1 cpu=0 pid=9 tid=9 cr3=0x1000 pgd=0x1000 ev=fault "
+			       "addr=0x5000 ip=0x401000 access=write origin=user lock=mmap "
+			       "level=unknown old=0x0 new=0x0 old_flags=------- new_flags=------- "
+			       "old_pfn=0x0 new_pfn=0x0 trans=unknown result=minor vmf=0x0 node=-1 "
+			       "fflags=0x255 ptes=0 ptes_start=0x0 ptes_end=0x0\n"));
+	CHECK(result.status == 0);
+	drawn = read_file(svg, NULL);
+	CHECK(drawn && count_of(drawn, "class=\"fault unknown\"") == 1);
+	free(drawn);
+
 	/* every event at the same ts, and a zero-length mmap */
 	snprintf(text, sizeof(text),
 		 LINE "ev=mmap addr=0x0 len=0 prot=0x3 flags=0x22 pgoff=0 anon=1 ret=0x5000\n"
