@@ -86,7 +86,7 @@ fi
 # guest's initramfs are built on the host.
 tools=(make gcc libc6-dev cpio xz-utils kmod perl bc rsync file
        qemu-system-x86 busybox-static sparse dwarves valgrind clang libclang-rt-14-dev
-       golang-1.19-go dkms)
+       golang-1.19-go dkms libcairo2-dev pkg-config)
 # Go 1.23 lives in backports; the suite uses it where it is available.
 if apt-cache show golang-1.23-go >/dev/null 2>&1; then
 	tools+=(golang-1.23-go)
