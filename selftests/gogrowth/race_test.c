@@ -49,18 +49,35 @@ static pid_t short_lived_child(unsigned int max_us, unsigned int seed)
 	return pid;
 }
 
+/* The module is loaded and unloaded by each test itself. */
+FIXTURE(race)
+{
+};
+
+FIXTURE_SETUP(race)
+{
+	if (gg_is_loaded())
+		ASSERT_EQ(0, gg_unload());
+}
+
+FIXTURE_TEARDOWN(race)
+{
+	if (gg_is_loaded())
+		gg_unload();
+}
+
+#define LOAD_ROUNDS 40
+
 /*
  * Loading with pid= of a process that exits meanwhile: whenever it dies,
  * `pid` must read 0 once it is reaped, never the dead tgid.
  */
-TEST(load_while_target_exits)
+TEST_F_TIMEOUT(race, load_while_target_exits, 240)
 {
 	unsigned int i, loaded = 0, stale = 0;
 
-	if (gg_is_loaded())
-		ASSERT_EQ(0, gg_unload());
-	for (i = 0; i < 150; i++) {
-		pid_t child = short_lived_child(20000, i);
+	for (i = 0; i < LOAD_ROUNDS; i++) {
+		pid_t child = short_lived_child(60000, i);
 		char params[32];
 		int ret, v;
 
@@ -77,19 +94,17 @@ TEST(load_while_target_exits)
 			TH_LOG("round %u: pid reads %d after %d was reaped", i, v, child);
 		ASSERT_EQ(0, gg_unload());
 	}
-	TH_LOG("%u of 150 loads found the child alive", loaded);
+	TH_LOG("%u of %u loads found the child alive", loaded, LOAD_ROUNDS);
 	EXPECT_EQ(0, stale);
 	EXPECT_GT(loaded, 0);
 }
 
 /* The same with a pid write into a loaded module. */
-TEST(pid_write_racing_exit)
+TEST_F_TIMEOUT(race, pid_write_racing_exit, 240)
 {
 	unsigned int i, set = 0, stale = 0;
 	char buf[32];
 
-	if (gg_is_loaded())
-		ASSERT_EQ(0, gg_unload());
 	ASSERT_EQ(0, gg_load(""));
 	for (i = 0; i < 1000; i++) {
 		pid_t child = short_lived_child(3000, i);
@@ -130,7 +145,7 @@ static void *touch_on_command(void *arg)
  * A group whose leader called pthread_exit() is alive in its other
  * threads: it can be traced, and their faults are recorded.
  */
-TEST(leader_gone_group_is_traced)
+TEST_F(race, leader_gone_group_is_traced)
 {
 	int cmd[2], reply[2], fds[2];
 	struct gg_events ev = { 0 };
@@ -168,8 +183,6 @@ TEST(leader_gone_group_is_traced)
 	}
 	ASSERT_LT(i, 500) TH_LOG("the leader never became a zombie");
 
-	if (gg_is_loaded())
-		ASSERT_EQ(0, gg_unload());
 	ASSERT_EQ(0, gg_load(""));
 	ASSERT_EQ(0, gg_set_target(child));
 	EXPECT_EQ(child, pid_file_value());
@@ -206,12 +219,10 @@ static void *spin(void *arg)
  * died, and the teardown of the address space (exit_mmap()'s whole-mm
  * flush) is still recorded, or counted as lost.
  */
-TEST(exit_group_with_threads)
+TEST_F_TIMEOUT(race, exit_group_with_threads, 120)
 {
 	unsigned int round, bad_exits = 0, no_teardown = 0;
 
-	if (gg_is_loaded())
-		ASSERT_EQ(0, gg_unload());
 	ASSERT_EQ(0, gg_load(""));
 	for (round = 0; round < 10; round++) {
 		struct gg_events ev = { 0 };
@@ -365,7 +376,7 @@ static int start_victim(struct uffd_victim *v)
  * "unknown". (GUP then finds the page the handler installed without
  * faulting again.)
  */
-TEST(remote_fault_with_lock_dropped_is_not_walked)
+TEST_F(race, remote_fault_with_lock_dropped_is_not_walked)
 {
 	static char buf[VICTIM_PAGES * 4096];
 	struct uffd_victim v;
@@ -376,8 +387,6 @@ TEST(remote_fault_with_lock_dropped_is_not_walked)
 	size_t k;
 	char c = 'x';
 
-	if (gg_is_loaded())
-		ASSERT_EQ(0, gg_unload());
 	ASSERT_EQ(0, start_victim(&v)) TH_LOG("userfaultfd region in the child: %s",
 					      strerror(errno));
 	snprintf(params, sizeof(params), "pid=%d", getpid());
