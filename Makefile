@@ -27,7 +27,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 KSFT_DIR ?= $(CACHE)/source/$(KVER)/tools/testing/selftests
 SELFTEST_OUT ?= $(TOP)/selftests/gogrowth/build
 
-.PHONY: all module userspace selftests check check-debug check-all demo findings bench lint deps clean distclean help \
+.PHONY: all module userspace selftests check check-debug check-all demo findings claims bench lint deps clean distclean help \
 	dkms-install dkms-remove dkms-check
 
 all: module userspace selftests
@@ -68,6 +68,10 @@ demo:
 # Documentation/findings.md's figures, measured anew in the guest.
 findings:
 	$(TOP)/scripts/findings.sh $(KVER)
+
+# Documentation/claims.md's evidence, measured again: each claim supported or not.
+claims:
+	$(TOP)/scripts/claims.sh $(KVER)
 
 bench:
 	$(TOP)/scripts/bench.sh $(KVER)

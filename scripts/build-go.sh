@@ -3,7 +3,7 @@
 # users build them (module mode, a go.mod whose go line is the toolchain's own
 # version, so the toolchain's own GODEBUG defaults), statically (the guest has
 # no C library), into OUTDIR as go-slice-1.NN, go-map-1.NN, go-swiss-1.NN
-# (1.24+; go-map up to 1.23), with OUTDIR/go-godebug-1.NN holding `go version -m`'s build settings. Prints the
+# (1.24+; go-map up to 1.23), go-claims-1.NN (scripts/claims.sh), with OUTDIR/go-godebug-1.NN holding `go version -m`'s build settings. Prints the
 # versions built.
 #
 #   1.19  bookworm            golang-1.19-go    (the host's apt)
@@ -108,6 +108,7 @@ programs=(
 	"go-slice slice"
 	"go-map hmap"
 	"go-swiss swiss"
+	"go-claims claims"
 )
 
 src_hash=$(cd "$top/userspace/go" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)

@@ -830,20 +830,21 @@ static void swiss_verify(const struct gg_sequence *sequence, const struct gg_eve
 	size_t first_outside = SIZE_MAX;
 	for (size_t a = 0; a < array_count; a++) {
 		uint64_t alloc = gg_go_roundupsize_version(minor, arrays[a].bytes, 1);
-		if (alloc <= LARGE_OBJECT)
-			continue;
-		large++;
+		large += alloc > LARGE_OBJECT;
+		/* every heap object, small or large, lies in committed arena memory */
 		if (in_union(run.layout.commits, run.layout.commit_count, arrays[a].addr,
-			     arrays[a].addr + GG_PAGE_ROUND(arrays[a].bytes)))
+			     arrays[a].addr + arrays[a].bytes))
 			inside++;
 		else if (first_outside == SIZE_MAX)
 			first_outside = a;
 	}
 	/* 1024 slots of [4]int64 values: 128 groups of 328 bytes, 41984: large; of int64: 17408 */
 	bool big = gg_swiss_groups_alloc(minor, GG_SWISS_MAX_TABLE, parameter->elem) > LARGE_OBJECT;
-	gg_check(checker, inside == large && (big ? large >= 1 : large == 0),
-		 "large groups arrays (> 32 KiB): %u of %u inside sysMap commits (the model: %s)",
-		 inside, large, big ? "a 1024-slot table's is large, >= 1" : "none is large");
+	gg_check(checker, array_count > 0 && inside == array_count &&
+		 (big ? large >= 1 : large == 0),
+		 "groups arrays: %u of %zu inside sysMap commits, %u of them large objects (> 32 KiB; "
+		 "the model: %s)", inside, array_count, large,
+		 big ? "a 1024-slot table's is large, >= 1" : "none is large");
 	if (first_outside != SIZE_MAX)
 		gg_check_detail(checker, "first outside: 0x%" PRIx64 "+%" PRIu64,
 				arrays[first_outside].addr, arrays[first_outside].bytes);
@@ -895,10 +896,12 @@ static void swiss_verify(const struct gg_sequence *sequence, const struct gg_eve
 
 	/* 5. copy-on-write and TLB flushes */
 	unsigned cow_in_arrays = 0, cow = 0, huge_entry = 0, calls = 0, flushes = 0, whole = 0;
+	unsigned faults = 0;
 	uint64_t flushed = 0;
 	for (size_t i = run.begin; i < run.end; i++) {
 		const struct gg_event *e = &events->events[i];
 		if (e->type == GG_EV_FAULT && e->fault.result != GG_RESULT_RETRY) {
+			faults++;
 			if (e->fault.trans == GG_TRANS_RO_TO_RW_COW)
 				cow++;
 			if (e->fault.old_flags & GG_PTE_HUGE)
@@ -924,11 +927,14 @@ static void swiss_verify(const struct gg_sequence *sequence, const struct gg_eve
 				cow_in_arrays++;
 		}
 	}
-	gg_check(checker, cow_in_arrays == 0 && flushes <= cow + huge_entry + calls + 2,
-		 "copy-on-write and TLB flushes while growing: %u COW faults inside groups arrays "
+	gg_check(checker, faults >= 1 && cow_in_arrays == 0 &&
+		 flushes <= cow + huge_entry + calls + 2,
+		 "copy-on-write and TLB flushes while growing (%u faults, >= 1): %u COW faults "
+		 "inside groups arrays "
 		 "after their labels (must be 0: written before read, no zero page), %u TLB "
 		 "flushes (%u of the whole mm, %" PRIu64 " pages) <= %u COW + %u faults on a huge "
-		 "entry + %u munmap/madvise/mprotect/mremap + 2", cow_in_arrays, flushes, whole,
+		 "entry + %u munmap/madvise/mprotect/mremap + 2", faults, cow_in_arrays, flushes,
+		 whole,
 		 flushed, cow, huge_entry, calls);
 out:
 	free(arrays);

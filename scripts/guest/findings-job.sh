@@ -1,24 +1,24 @@
 # What growing a Go slice and a Go map costs in kernel work, per Go version:
 # run in the guest from /opt/gogrowth by `make findings` (scripts/findings.sh).
-# Each program runs under `gogrowth record`, and awk sums its events.
+# Each program runs under `gogrowth record` GG_REPEAT times (3 by default),
+# awk sums each run's events, and every column is printed as min-max over the
+# runs (one number when they agree). Programs: go-slice (2,097,152 int64
+# appends), the map of that release (go-map: hmap up to 1.23, go-swiss: Swiss
+# tables from 1.24) with 1,048,576 int64 keys, and the same map of [4]int64
+# values (-elem 32) with 262,144 keys.
 insmod ./gogrowth.ko || exit 1
+repeat=${GG_REPEAT:-3}
 
 summarize() { # label events-file program-output
 	awk -v label="$1" -v out="$3" '
-	function hex(s,   i, n, c) {
-		n = 0
-		for (i = 3; i <= length(s); i++) {
-			c = index("0123456789abcdef", substr(s, i, 1)) - 1
-			n = n * 16 + c
-		}
-		return n
-	}
 	BEGIN {
 		while ((getline l < out) > 0) {
-			if (l !~ / grow /) continue
+			if (l !~ / (grow|totable|split|small) /) continue
 			steps++
-			if (match(l, / (bucket_)?bytes=[0-9]+/)) {
-				b = substr(l, RSTART, RLENGTH); sub(/.*=/, "", b)
+			n = split(l, w, " ")
+			for (i = 1; i <= n; i++) {
+				if (w[i] !~ /^(bucket_)?bytes=/) continue
+				b = w[i]; sub(/.*=/, "", b)
 				if (b + 0 > 32768) large++
 			}
 		}
@@ -30,7 +30,7 @@ summarize() { # label events-file program-output
 		if (ev == "mmap") {
 			mmaps++
 			if (f["prot"] == "0x0") reserve++
-			else if (int(hex(f["flags"]) / 16) % 2) fixed++	# MAP_FIXED
+			else if (f["flags"] ~ /^0x[0-9a-f]*[13579bdf][0-9a-f]$/) fixed++	# MAP_FIXED 0x10
 		} else if (ev == "fault" && f["result"] != "retry") {
 			faults++; lvl[f["level"]]++; tr[f["trans"]]++
 			# pages the fault mapped or changed: ptes= entries of 4 KiB, 2 MiB or 1 GiB
@@ -41,22 +41,72 @@ summarize() { # label events-file program-output
 			flushes++
 			if (f["pages"] == "all") whole++; else fpages += f["pages"]
 		} else if (ev == "madvise") madv++
+		else if (ev == "munmap") unmaps++
 		else if (ev == "lost") lost += f["count"]
 	}
 	END {
-		printf "%-14s %5d %5d %5d %4d %5d %6d %7d %5d %5d %6d %5d %6d %6d %6d %5d %7d %4d %4d\n", label,
+		printf "%s %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d\n", label,
 		       steps, large, mmaps, reserve, fixed, faults, mapped, lvl["pte"], lvl["pmd"],
 		       tr["none->present"], tr["ro->rw-cow"], tr["present->present-newpfn"], hzsplit,
-		       flushes, whole, fpages, madv, lost
+		       flushes, whole, fpages, madv, unmaps, lost
 	}' "$2"
 }
 
-printf '%-14s %5s %5s %5s %4s %5s %6s %7s %5s %5s %6s %5s %6s %6s %6s %5s %7s %4s %4s\n' \
-	program grows large mmaps resv fixed faults mapped pte pmd first cow newpfn hzsplit flush whole fpages madv lost
-for v in $(ls go-slice-* | sed 's/go-slice-//' | sort -t. -k2 -n); do
-	./gogrowth record -o /tmp/s.events -- ./go-slice-$v -n 2097152 >/tmp/s.out 2>/dev/null || exit 1
-	summarize "go-slice-$v" /tmp/s.events /tmp/s.out
-	./gogrowth record -o /tmp/m.events -- ./go-map-$v -n 1048576 >/tmp/m.out 2>/dev/null || exit 1
-	summarize "go-map-$v" /tmp/m.events /tmp/m.out
+# RSS at the end of a run: the pages made present less those given back is not
+# what the kernel reports, so read VmHWM (peak RSS) from the program itself.
+rows=/tmp/findings.rows
+: >"$rows"
+run() { # label program args...
+	label=$1; shift
+	./gogrowth record -o /tmp/r.events -- "$@" >/tmp/r.out 2>/tmp/r.err || { cat /tmp/r.err; exit 1; }
+	summarize "$label" /tmp/r.events /tmp/r.out >>"$rows"
+}
+
+versions=$(ls go-slice-1.* | sed 's/go-slice-//' | sort -t. -k2 -n)
+for v in $versions; do
+	minor=${v#1.}
+	for r in $(seq "$repeat"); do
+		run "go-slice-$v" ./go-slice-$v -n 2097152
+		if [ "$minor" -ge 24 ]; then
+			run "go-swiss-$v" ./go-swiss-$v -n 1048576
+			run "go-swiss-big-$v" ./go-swiss-$v -n 262144 -elem 32
+		else
+			run "go-map-$v" ./go-map-$v -n 1048576
+			run "go-map-big-$v" ./go-map-$v -n 262144 -elem 32
+		fi
+	done
+done
+
+echo "kernel $(uname -r), THP $(cat /sys/kernel/mm/transparent_hugepage/enabled), $repeat runs each, min-max"
+printf '%-17s %5s %5s %5s %4s %5s %11s %13s %11s %7s %11s %11s %6s %7s %11s %5s %13s %5s %4s %4s\n' \
+	program grows large mmaps resv fixed faults mapped pte pmd first cow newpfn hzsplit flush whole fpages madv unmap lost
+awk '
+	{
+		if (!($1 in seen)) { order[++n] = $1; seen[$1] = 1 }
+		for (i = 2; i <= NF; i++) {
+			k = $1 SUBSEP i
+			if (!(k in lo) || $i + 0 < lo[k]) lo[k] = $i + 0
+			if (!(k in hi) || $i + 0 > hi[k]) hi[k] = $i + 0
+		}
+		cols = NF
+	}
+	END {
+		split("5 5 5 4 5 11 13 11 7 11 11 6 7 11 5 13 5 4 4", width, " ")
+		for (r = 1; r <= n; r++) {
+			p = order[r]
+			printf "%-17s", p
+			for (i = 2; i <= cols; i++) {
+				k = p SUBSEP i
+				v = lo[k] == hi[k] ? lo[k] "" : lo[k] "-" hi[k]
+				printf " %" width[i - 1] "s", v
+			}
+			printf "\n"
+		}
+	}' "$rows"
+echo
+echo "GODEBUG defaults (go version -m of each go-slice; the same build settings for every program):"
+for v in $versions; do
+	printf '%s: %s\n' "$v" "$(grep -v '^#' go-godebug-$v | tr '\n' ' ')"
+	sed -n 's/^# /    /p' go-godebug-$v
 done
 rmmod gogrowth
