@@ -72,12 +72,28 @@ FIXTURE_TEARDOWN(race)
  * Loading with pid= of a process that exits meanwhile: whenever it dies,
  * `pid` must read 0 once it is reaped, never the dead tgid.
  */
+static unsigned int usecs_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (unsigned int)((t1.tv_sec - t0->tv_sec) * 1000000 +
+			      (t1.tv_nsec - t0->tv_nsec) / 1000);
+}
+
 TEST_F_TIMEOUT(race, load_while_target_exits, 240)
 {
-	unsigned int i, loaded = 0, stale = 0;
+	unsigned int i, loaded = 0, stale = 0, load_us;
+	struct timespec t0;
 
+	/* How long a load takes here: the children die at any point of one. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, gg_load(""));
+	load_us = usecs_since(&t0);
+	ASSERT_EQ(0, gg_unload());
+	TH_LOG("a load takes %u us", load_us);
 	for (i = 0; i < LOAD_ROUNDS; i++) {
-		pid_t child = short_lived_child(60000, i);
+		pid_t child = short_lived_child(load_us * 3 / 2, i);
 		char params[32];
 		int ret, v;
 
