@@ -21,16 +21,10 @@ timed() { # name seconds
 	timings+=("$(printf '%6d s  %s' "$2" "$1")")
 }
 
-step() { # name command...
-	local name=$1 out st counts t0=$SECONDS
-	shift
-	printf '\n=== %s\n' "$name"
-	out=$(mktemp)
-	"$@" 2>&1 | tee "$out"
-	st=${PIPESTATUS[0]}
-	timed "$name" $((SECONDS - t0))
+# Count a finished step's results: its last "N passed, N failed" line.
+account() { # name status output-file
+	local name=$1 st=$2 out=$3 counts
 	counts=$(grep -aE '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
-	rm -f "$out"
 	if [ -n "$counts" ]; then
 		total_pass=$((total_pass + $(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"$counts")))
 		total_fail=$((total_fail + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$counts")))
@@ -45,6 +39,18 @@ step() { # name command...
 			total_fail=$((total_fail + 1))
 		fi
 	fi
+}
+
+step() { # name command...
+	local name=$1 out st t0=$SECONDS
+	shift
+	printf '\n=== %s\n' "$name"
+	out=$(mktemp)
+	"$@" 2>&1 | tee "$out"
+	st=${PIPESTATUS[0]}
+	timed "$name" $((SECONDS - t0))
+	account "$name" "$st" "$out"
+	rm -f "$out"
 }
 
 # A check that is one result, whatever its own output counts.
@@ -102,12 +108,33 @@ for kver in $rest; do
 	fi
 	timed "install dependencies ($kver, in the background)" "$secs"
 done
-timed "waiting for the background installs" $((SECONDS - t0))
+[ $((SECONDS - t0)) = 0 ] || timed "waiting for the background installs" $((SECONDS - t0))
 # Before the guests: their initramfs takes the modules dkms built here.
 step "dkms build ($(echo $kvers))" "$here/dkms-check.sh" "$kvers"
+# Lint builds on one core while a guest runs on the other (TCG is one
+# thread): the lints run in the background, one after another, beside the
+# guests, and their output is shown after the guests'.
+(
+	for kver in $kvers; do
+		t0=$SECONDS st=0
+		"$here/lint.sh" "$kver" >"$bgdir/lint-$kver.out" 2>&1 || st=$?
+		echo "$st $((SECONDS - t0))" >"$bgdir/lint-$kver.done"
+	done
+) &
+bg=$!
 for kver in $kvers; do
-	step "lint ($kver)" "$here/lint.sh" "$kver"
 	step "selftests in the guest ($kver)" "$here/check.sh" "$kver"
+done
+t0=$SECONDS
+wait "$bg"
+[ $((SECONDS - t0)) = 0 ] || timed "waiting for the lints" $((SECONDS - t0))
+for kver in $kvers; do
+	printf '\n=== lint (%s, beside the guests)\n' "$kver"
+	cat "$bgdir/lint-$kver.out" 2>/dev/null
+	st=1 secs=0
+	[ -e "$bgdir/lint-$kver.done" ] && read -r st secs <"$bgdir/lint-$kver.done"
+	timed "lint ($kver, beside the guests)" "$secs"
+	account "lint ($kver)" "$st" "$bgdir/lint-$kver.out"
 done
 
 echo

@@ -44,8 +44,9 @@ if [ ! -e "$src/.complete" ]; then
 	touch "$src/.complete"
 	log "unpacked in $((SECONDS - t0)) s"
 fi
-if [ "$series" != "$kver" ]; then
-	ln -sfn "$series" "$(cache_dir)/source/$kver.tmp"
-	mv -T "$(cache_dir)/source/$kver.tmp" "$(cache_dir)/source/$kver"
+link=$(cache_dir)/source/$kver
+if [ "$series" != "$kver" ] && [ "$(readlink "$link" 2>/dev/null)" != "$series" ]; then
+	ln -sfn "$series" "$link.tmp$$"
+	mv -T "$link.tmp$$" "$link"
 fi
 echo "$src/tools/testing/selftests"
