@@ -461,21 +461,29 @@ static void draw_markers(struct picture *p)
 	double last_label = -1e9;
 	char label[600];
 
+	/* Many markers (Swiss-table splits: hundreds) would hide the chart: draw them fainter. */
+	struct colour colour = marker_colour;
+	double width = 1;
+	if ((double)data->marker_count > (f->chart_right - f->chart_left) / 12) {
+		colour.a = 0.25;
+		width = 0.7;
+	}
 	set_font(c, 10, false);
 	for (size_t i = 0; i < data->marker_count; i++) {
 		const struct gg_plot_marker *marker = &data->markers[i];
 		double x = x_of(p, marker->x);
-		stroke_line(c, x, f->band_top + 14, x, f->chart_bottom, 1, marker_colour, false,
+		stroke_line(c, x, f->band_top + 14, x, f->chart_bottom, width, colour, false,
 			    "marker");
-		if (x - last_label < 13)
+		char number[16];
+		snprintf(number, sizeof(number), "%u", gg_plot_marker_number(marker));
+		set_font(c, 9, true);
+		double room = text_width(c, number) + 4;
+		if (x - last_label < (room > 13 ? room : 13))
 			continue;
 		last_label = x;
 		size_t length;
 		const char *name = gg_step_name(&data->aggregate,
 						&data->aggregate.steps[marker->step], &length);
-		char number[16];
-		snprintf(number, sizeof(number), "%u", gg_plot_marker_number(marker));
-		set_font(c, 9, true);
 		draw_text(c, x, f->band_top + 10, number, ALIGN_CENTRE, black);
 		cairo_select_font_face(c->cr, "DejaVu Sans Condensed", CAIRO_FONT_SLANT_NORMAL,
 				       CAIRO_FONT_WEIGHT_NORMAL);
@@ -787,9 +795,9 @@ static int draw_picture(struct picture *p)
 	draw_lanes(p);
 	draw_regions(p);
 	draw_time_axis(p);
+	draw_markers(p);
 	draw_flushes(p);
 	draw_faults(p);
-	draw_markers(p);
 	draw_address_axis(p);
 	draw_legend(p);
 	if (p->lanes.count == 0) {
