@@ -574,7 +574,8 @@ static void draw_time_axis(struct picture *p)
 	const struct frame *f = &p->frame;
 	double scale = data->x_axis == GG_PLOT_X_TIME ? p->ns_per_unit : 1;
 	double low = 0, high = (double)(data->x_last - data->x_first) / scale;
-	double step = gg_plot_tick_step(low, high, (unsigned)((f->chart_right - f->chart_left) / 90));
+	unsigned max_ticks = (unsigned)((f->chart_right - f->chart_left) / 90);
+	double step = gg_plot_tick_step(low, high, max_ticks < 2 ? 2 : max_ticks);
 	char label[64];
 
 	stroke_line(c, f->chart_left, f->chart_bottom, f->chart_right, f->chart_bottom, 1, black,
@@ -582,7 +583,8 @@ static void draw_time_axis(struct picture *p)
 	stroke_line(c, f->chart_left, f->chart_top, f->chart_left, f->chart_bottom, 1, black, false,
 		    "axis");
 	set_font(c, 10, false);
-	for (double value = 0; high > 0 && value <= high * (1 + 1e-9); value += step) {
+	for (double value = 0; high > 0 && value <= high * (1 + 1e-9) && step > 0 && value / step < 100;
+	     value += step) {
 		double x = x_of(p, data->x_first + (uint64_t)llround(value * scale));
 		stroke_line(c, x, f->chart_top, x, f->chart_bottom, 0.5, grid_grey, false, "grid");
 		stroke_line(c, x, f->chart_bottom, x, f->chart_bottom + 5, 1, black, false, "tick");

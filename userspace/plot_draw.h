@@ -32,8 +32,8 @@ struct gg_plot_options {
 	const char *title;      /* the input's name */
 };
 
-#define GG_PLOT_MIN_WIDTH 640
-#define GG_PLOT_MIN_HEIGHT 480
+#define GG_PLOT_MIN_WIDTH 960 /* the margins, legend and step panel need room */
+#define GG_PLOT_MIN_HEIGHT 720
 #define GG_PLOT_MAX_SIDE 16384
 
 /* Whether this build can draw (false: built without cairo). */

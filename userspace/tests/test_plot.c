@@ -492,11 +492,11 @@ static void test_generated_stream(const char *generator)
 	CHECK(png_size(png, &width, &height));
 	CHECK_U64(width, 1600); /* the default */
 	CHECK_U64(height, 1000);
-	RUN(&result, "--size", "900x600", "-o", (char *)png, (char *)events);
+	RUN(&result, "--size", "960x720", "--x=order", "-o", (char *)png, (char *)events);
 	CHECK(result.status == 0);
 	CHECK(png_size(png, &width, &height));
-	CHECK_U64(width, 900);
-	CHECK_U64(height, 600);
+	CHECK_U64(width, 960);
+	CHECK_U64(height, 720);
 
 	const char *pdf = temp_path("generated.pdf");
 	RUN(&result, "-o", (char *)pdf, (char *)events);
@@ -662,6 +662,10 @@ static void test_errors(void)
 	RUN(&result, "--x=ts", "-o", (char *)png, (char *)good);
 	CHECK(result.status == 2);
 	RUN(&result, "--size=10x10", "-o", (char *)png, (char *)good);
+	CHECK(result.status == 2);
+	RUN(&result, "--size=959x720", "-o", (char *)png, (char *)good);
+	CHECK(result.status == 2);
+	RUN(&result, "--size=16385x720", "-o", (char *)png, (char *)good);
 	CHECK(result.status == 2);
 	RUN(&result, "--size=1000", "-o", (char *)png, (char *)good);
 	CHECK(result.status == 2);
