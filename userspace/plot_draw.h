@@ -34,7 +34,7 @@ struct gg_plot_options {
 
 #define GG_PLOT_MIN_WIDTH 960 /* the margins, legend and step panel need room */
 #define GG_PLOT_MIN_HEIGHT 720
-#define GG_PLOT_MAX_SIDE 16384
+#define GG_PLOT_MAX_SIDE 8192 /* a PNG of 8192x8192 is 256 MiB while drawn */
 
 /* Whether this build can draw (false: built without cairo). */
 bool gg_plot_can_draw(void);

@@ -665,7 +665,7 @@ static void test_errors(void)
 	CHECK(result.status == 2);
 	RUN(&result, "--size=959x720", "-o", (char *)png, (char *)good);
 	CHECK(result.status == 2);
-	RUN(&result, "--size=16385x720", "-o", (char *)png, (char *)good);
+	RUN(&result, "--size=8193x720", "-o", (char *)png, (char *)good);
 	CHECK(result.status == 2);
 	RUN(&result, "--size=1000", "-o", (char *)png, (char *)good);
 	CHECK(result.status == 2);
