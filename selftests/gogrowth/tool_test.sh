@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # kselftest (TEST_PROGS): the gogrowth tool's built-in growth sequences against the module.
 # Loads gogrowth.ko from this directory unless it is loaded, runs `gogrowth check --all`
-# (one PASS/FAIL line per check), unloads what it loaded, and exits with check's status:
-# 0 all passed, 1 a check failed, 4 (kselftest skip) when the tool or module is missing.
+# (one PASS/FAIL line per check: the C sequences, then go-slice, go-map/go-map-big (hmap) or
+# go-swiss/go-swiss-big (Swiss tables) of every Go Debian ships, 1.19 1.23 1.24 1.25 1.26
+# 1.27; a release whose programs are missing is a FAIL, not a skip), unloads what it loaded,
+# and exits with check's status: 0 all passed, 1 a check failed, 4 (kselftest skip) when the
+# tool or module is missing.
 # busybox sh compatible.
 
 here=$(cd "$(dirname "$0")" && pwd)
