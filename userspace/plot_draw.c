@@ -803,10 +803,13 @@ static int draw_picture(struct picture *p)
 	draw_address_axis(p);
 	draw_legend(p);
 	if (p->lanes.count == 0) {
+		static const char note[] =
+			"no mmaps, faults or TLB flush ranges in this stream: no address to show";
+		double x = (f->chart_left + f->chart_right) / 2, y = (f->chart_top + f->chart_bottom) / 2;
 		set_font(c, 13, false);
-		draw_text(c, (f->chart_left + f->chart_right) / 2, (f->chart_top + f->chart_bottom) / 2,
-			  "no mmaps, faults or TLB flush ranges in this stream: no address to show",
-			  ALIGN_CENTRE, text_grey);
+		double width = text_width(c, note);
+		fill_rect(c, x - width / 2 - 8, y - 18, width + 16, 28, white, "note");
+		draw_text(c, x, y, note, ALIGN_CENTRE, text_grey);
 	}
 	return draw_steps(p);
 }

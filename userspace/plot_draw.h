@@ -13,7 +13,7 @@
  * `mmap`, `munmap`, `flush` (a ranged flush; `flush-part` for its piece in a further lane),
  * `flush-whole-mm`, `fault <transition>` (e.g. `fault none-present`, `fault ro-rw-cow`),
  * `marker`, `step-faults`, `step-pages`, `step-flushes` (one bar per step with a non-zero count);
- * the frame's elements have `axis`, `tick`, `grid`, `legend`, `background`.
+ * the frame's elements have `axis`, `tick`, `grid`, `legend`, `background`, `note`.
  */
 #ifndef GOGROWTH_PLOT_DRAW_H
 #define GOGROWTH_PLOT_DRAW_H

@@ -210,7 +210,7 @@ void gg_plot_format_bytes(char *buffer, size_t size, uint64_t bytes)
 	}
 	if (unit == 0)
 		snprintf(buffer, size, "%" PRIu64 " B", bytes);
-	else if (value == floor(value) || value >= 100)
+	else if (value == floor(value) || value >= 9.95)
 		snprintf(buffer, size, "%.0f %s", value, units[unit]);
 	else
 		snprintf(buffer, size, "%.1f %s", value, units[unit]);
