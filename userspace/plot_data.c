@@ -41,6 +41,7 @@ void gg_plot_data_free(struct gg_plot_data *data)
 	free(data->faults);
 	free(data->flushes);
 	free(data->markers);
+	free(data->losses);
 	gg_aggregate_free(&data->aggregate);
 	memset(data, 0, sizeof(*data));
 }
@@ -202,6 +203,13 @@ static int add_event(struct gg_plot_data *data, const struct gg_event *event)
 		data->markers[data->marker_count++] = (struct gg_plot_marker){
 			.x = x, .step = (uint32_t)(data->aggregate.step_count - 1),
 		};
+		return 0;
+	case GG_EV_LOST:
+		if (reserve_one(&data->losses, &data->loss_capacity, data->loss_count,
+				sizeof(*data->losses)))
+			return -1;
+		data->losses[data->loss_count++] =
+			(struct gg_plot_lost){ .x = x, .count = event->lost.count };
 		return 0;
 	default:
 		return 0;

@@ -63,6 +63,12 @@ struct gg_plot_marker {
 	uint32_t step; /* index into aggregate.steps of the step it starts */
 };
 
+/* A `lost` record: events dropped before it on one CPU. */
+struct gg_plot_lost {
+	uint64_t x;
+	uint64_t count;
+};
+
 struct gg_plot_data {
 	enum gg_plot_x_axis x_axis;
 	uint64_t x_first, x_last; /* of all events; equal when there is one */
@@ -78,6 +84,8 @@ struct gg_plot_data {
 	size_t flush_count, flush_capacity;
 	struct gg_plot_marker *markers;
 	size_t marker_count, marker_capacity;
+	struct gg_plot_lost *losses;
+	size_t loss_count, loss_capacity;
 	uint64_t fault_pages;   /* sum of the faults' pages */
 	uint64_t faults_by_trans[GG_TRANS_COUNT];
 	uint64_t whole_mm_flushes;

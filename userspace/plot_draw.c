@@ -90,7 +90,8 @@ static const struct colour white = RGB(0xffffff, 1), black = RGB(0x000000, 1),
 			   text_grey = RGB(0x555555, 1), lane_shade = RGB(0xf4f4f4, 1),
 			   grid_grey = RGB(0xdddddd, 1), mmap_edge = RGB(0x4a78a8, 0.9),
 			   munmap_edge = RGB(0xb22222, 0.9), flush_colour = RGB(0x6a3d9a, 0.8),
-			   whole_flush_colour = RGB(0x9467bd, 0.45), marker_colour = RGB(0x222222, 0.8);
+			   whole_flush_colour = RGB(0x9467bd, 0.45), marker_colour = RGB(0x222222, 0.8),
+			   lost_colour = RGB(0xd62728, 0.9);
 
 /* The three per-step counts under the chart. */
 enum step_metric { STEP_FAULTS, STEP_PAGES, STEP_FLUSHES, STEP_METRIC_COUNT };
@@ -425,6 +426,17 @@ static void draw_flushes(struct picture *p)
 			fill_rect(c, x - 1, top, 2, bottom - top, flush_colour, class_name);
 			class_name = "flush-part";
 		}
+	}
+}
+
+/* Where events were lost: red ticks on the bottom edge of the chart. */
+static void draw_losses(struct picture *p)
+{
+	const struct frame *f = &p->frame;
+	for (size_t i = 0; i < p->data->loss_count; i++) {
+		double x = x_of(p, p->data->losses[i].x);
+		stroke_line(&p->canvas, x, f->chart_bottom - 8, x, f->chart_bottom, 2, lost_colour,
+			    false, "lost");
 	}
 }
 
@@ -764,6 +776,10 @@ static void draw_legend(struct picture *p)
 	set_font(c, 10, false);
 	stroke_line(c, x + 6, y - 11, x + 6, y + 1, 1, marker_colour, false, "legend");
 	draw_text(c, x + 18, y, "a step starts (its number)", ALIGN_LEFT, black);
+	y += 15;
+	stroke_line(c, x + 6, y - 8, x + 6, y, 2, lost_colour, false, "legend");
+	snprintf(text, sizeof(text), "events lost  %" PRIu64, data->aggregate.lost_total);
+	draw_text(c, x + 18, y, text, ALIGN_LEFT, data->aggregate.lost_total ? black : text_grey);
 }
 
 static void draw_title(struct picture *p)
@@ -800,6 +816,7 @@ static int draw_picture(struct picture *p)
 	draw_markers(p);
 	draw_flushes(p);
 	draw_faults(p);
+	draw_losses(p);
 	draw_address_axis(p);
 	draw_legend(p);
 	if (p->lanes.count == 0) {

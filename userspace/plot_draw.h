@@ -12,7 +12,8 @@
  * In SVG every element of the data has a class: `lane`, `gap`, `region anon|file|reserved|heap`,
  * `mmap`, `munmap`, `flush` (a ranged flush; `flush-part` for its piece in a further lane),
  * `flush-whole-mm`, `fault <transition>` (e.g. `fault none-present`, `fault ro-rw-cow`),
- * `marker`, `step-faults`, `step-pages`, `step-flushes` (one bar per step with a non-zero count);
+ * `marker`, `lost` (a tick on the chart's bottom edge per `lost` record), `step-faults`,
+ * `step-pages`, `step-flushes` (one bar per step with a non-zero count);
  * the frame's elements have `axis`, `tick`, `grid`, `legend`, `background`, `note`.
  */
 #ifndef GOGROWTH_PLOT_DRAW_H

@@ -161,7 +161,7 @@ static uint64_t count_of(const char *text, const char *needle)
 /* ---- what a stream holds, counted from its text ---- */
 
 struct stream_counts {
-	uint64_t events, faults, markers, ranged_flushes, whole_flushes;
+	uint64_t events, faults, markers, ranged_flushes, whole_flushes, losses;
 	uint64_t none_present, ro_rw_cow;
 	uint64_t steps, steps_with_faults, steps_with_flushes;
 };
@@ -190,6 +190,8 @@ static void count_stream(const char *text, struct stream_counts *c)
 				step_faults = true;
 				c->none_present += strstr(buffer, " trans=none->present ") != NULL;
 				c->ro_rw_cow += strstr(buffer, " trans=ro->rw-cow ") != NULL;
+			} else if (strstr(buffer, " ev=lost ")) {
+				c->losses++;
 			} else if (strstr(buffer, " ev=tlb_flush ")) {
 				step_flushes = true;
 				if (strstr(buffer, " pages=all "))
@@ -463,6 +465,7 @@ static void check_svg_elements(const char *events, const char *x_option)
 	CHECK_U64(count_of(svg, "class=\"marker\""), expected.markers);
 	CHECK_U64(count_of(svg, "class=\"flush\""), expected.ranged_flushes);
 	CHECK_U64(count_of(svg, "class=\"flush-whole-mm\""), expected.whole_flushes);
+	CHECK_U64(count_of(svg, "class=\"lost\""), expected.losses);
 	CHECK_U64(count_of(svg, "class=\"step-faults\""), expected.steps_with_faults);
 	CHECK_U64(count_of(svg, "class=\"step-flushes\""), expected.steps_with_flushes);
 	CHECK(count_of(svg, "class=\"step-pages\"") <= expected.steps_with_faults);
