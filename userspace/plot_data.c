@@ -53,52 +53,87 @@ static uint64_t region_end(uint64_t start, uint64_t len)
 	return rounded > UINT64_MAX - start ? UINT64_MAX : start + rounded;
 }
 
-static int add_region(struct gg_plot_data *data, uint64_t start, uint64_t end, uint64_t begin,
-		      enum gg_plot_region_kind kind)
+/* A new piece in regions[] (not yet live); its index, or SIZE_MAX when out of memory. */
+static size_t new_region(struct gg_plot_data *data, uint64_t start, uint64_t end, uint64_t begin,
+			 enum gg_plot_region_kind kind)
 {
 	if (reserve_one(&data->regions, &data->region_capacity, data->region_count,
-			sizeof(*data->regions)) ||
-	    reserve_one(&data->live, &data->live_capacity, data->live_count, sizeof(*data->live)))
-		return -1;
+			sizeof(*data->regions)))
+		return SIZE_MAX;
 	data->regions[data->region_count] = (struct gg_plot_region){
 		.start = start, .end = end, .begin = begin, .finish = begin, .kind = kind,
 	};
-	data->live[data->live_count++] = data->region_count++;
+	return data->region_count++;
+}
+
+/*
+ * The live pieces never overlap and live[] is sorted by address, so their ends are sorted too:
+ * the first live piece ending after addr.
+ */
+static size_t first_live_after(const struct gg_plot_data *data, uint64_t addr)
+{
+	size_t low = 0, high = data->live_count;
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+		if (data->regions[data->live[middle]].end <= addr)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	return low;
+}
+
+/* Replace live[from, to) by the `count` indexes of `pieces` (sorted, not overlapping). */
+static int replace_live(struct gg_plot_data *data, size_t from, size_t to, const size_t *pieces,
+			size_t count)
+{
+	while (data->live_count - (to - from) + count > data->live_capacity) {
+		if (reserve_one(&data->live, &data->live_capacity, data->live_capacity,
+				sizeof(*data->live)))
+			return -1;
+	}
+	memmove(&data->live[from + count], &data->live[to],
+		(data->live_count - to) * sizeof(*data->live));
+	memcpy(&data->live[from], pieces, count * sizeof(*pieces));
+	data->live_count = data->live_count - (to - from) + count;
 	return 0;
 }
 
 /*
- * End, at x, the parts of the live regions inside [start, end): each overlapped region becomes
- * the finished overlap, and what lies outside the range goes on as new live pieces.
+ * End, at x, the parts of the live pieces inside [start, end): each overlapped piece becomes the
+ * finished overlap, and what lies outside the range (on the first piece's left, the last one's
+ * right) goes on as new live pieces.
  */
 static int unmap_range(struct gg_plot_data *data, uint64_t start, uint64_t end, uint64_t x)
 {
-	size_t live_before = data->live_count;
-	size_t kept = 0;
-	for (size_t i = 0; i < live_before; i++) {
-		size_t index = data->live[i];
-		struct gg_plot_region region = data->regions[index];
-		if (region.end <= start || region.start >= end) {
-			data->live[kept++] = index;
-			continue;
-		}
-		struct gg_plot_region *ended = &data->regions[index];
+	size_t from = first_live_after(data, start), to = from;
+	size_t remainders[2], remainder_count = 0;
+
+	while (to < data->live_count && data->regions[data->live[to]].start < end) {
+		struct gg_plot_region region = data->regions[data->live[to]];
+		struct gg_plot_region *ended = &data->regions[data->live[to]];
 		ended->start = region.start > start ? region.start : start;
 		ended->end = region.end < end ? region.end : end;
 		ended->finish = x;
 		ended->unmapped = true;
-		/* Remainders go after the regions still to be looked at; they do not overlap. */
-		if (region.start < start &&
-		    add_region(data, region.start, start, region.begin, region.kind))
-			return -1;
-		if (region.end > end && add_region(data, end, region.end, region.begin, region.kind))
-			return -1;
+		size_t piece;
+		if (region.start < start) {
+			piece = new_region(data, region.start, start, region.begin, region.kind);
+			if (piece == SIZE_MAX)
+				return -1;
+			remainders[remainder_count++] = piece;
+		}
+		if (region.end > end) {
+			piece = new_region(data, end, region.end, region.begin, region.kind);
+			if (piece == SIZE_MAX)
+				return -1;
+			remainders[remainder_count++] = piece;
+		}
+		to++;
 	}
-	/* live[live_before..live_count) are the remainders just added: keep them too. */
-	memmove(&data->live[kept], &data->live[live_before],
-		(data->live_count - live_before) * sizeof(*data->live));
-	data->live_count = kept + (data->live_count - live_before);
-	return 0;
+	if (to == from)
+		return 0;
+	return replace_live(data, from, to, remainders, remainder_count);
 }
 
 static int map_range(struct gg_plot_data *data, uint64_t start, uint64_t end, uint64_t x,
@@ -108,17 +143,19 @@ static int map_range(struct gg_plot_data *data, uint64_t start, uint64_t end, ui
 		return 0;
 	if (unmap_range(data, start, end, x))
 		return -1;
-	return add_region(data, start, end, x, kind);
+	size_t piece = new_region(data, start, end, x, kind);
+	if (piece == SIZE_MAX)
+		return -1;
+	size_t at = first_live_after(data, start); /* nothing live overlaps [start, end) now */
+	return replace_live(data, at, at, &piece, 1);
 }
 
 /* The kind of the live region holding addr (for mremap), anon when none does. */
 static enum gg_plot_region_kind kind_at(const struct gg_plot_data *data, uint64_t addr)
 {
-	for (size_t i = 0; i < data->live_count; i++) {
-		const struct gg_plot_region *region = &data->regions[data->live[i]];
-		if (region->start <= addr && addr < region->end)
-			return region->kind;
-	}
+	size_t at = first_live_after(data, addr);
+	if (at < data->live_count && data->regions[data->live[at]].start <= addr)
+		return data->regions[data->live[at]].kind;
 	return GG_PLOT_REGION_ANON;
 }
 

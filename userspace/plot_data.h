@@ -76,7 +76,7 @@ struct gg_plot_data {
 
 	struct gg_plot_region *regions;
 	size_t region_count, region_capacity;
-	size_t *live; /* while reading: indexes of the regions still mapped */
+	size_t *live; /* while reading: indexes of the pieces still mapped, by address */
 	size_t live_count, live_capacity;
 	struct gg_plot_fault *faults;
 	size_t fault_count, fault_capacity;
