@@ -381,6 +381,30 @@ static void test_regions(void)
 	CHECK_U64(data.x_first, 0);
 	CHECK_U64(data.x_last, 8);
 	gg_plot_data_free(&data);
+
+	/* one mmap over the middle of three: the outer remainders stay, the rest ends */
+	snprintf(text, sizeof(text),
+		 P "ev=mmap addr=0x0 len=8192 prot=0x3 flags=0x22 pgoff=0 anon=1 ret=0x10000\n"
+		 P "ev=mmap addr=0x0 len=8192 prot=0x3 flags=0x22 pgoff=0 anon=0 file=a ret=0x12000\n"
+		 P "ev=mmap addr=0x0 len=8192 prot=0x0 flags=0x22 pgoff=0 anon=1 ret=0x14000\n"
+		 P "ev=mmap addr=0x11000 len=16384 prot=0x1 flags=0x32 pgoff=0 anon=0 file=b ret=0x11000\n"
+		 P "ev=munmap addr=0x0 len=4096 ret=0\n",
+		 1, 2, 3, 4, 5);
+	CHECK(read_data(&data, text, GG_PLOT_X_TIME) == 0);
+	r = region_at(&data, 0x10000, 0x11000);
+	CHECK(r && r->kind == GG_PLOT_REGION_ANON && r->begin == 1 && r->finish == 5 && !r->unmapped);
+	r = region_at(&data, 0x11000, 0x12000);
+	CHECK(r && r->kind == GG_PLOT_REGION_ANON && r->finish == 4 && r->unmapped);
+	r = region_at(&data, 0x12000, 0x14000);
+	CHECK(r && r->kind == GG_PLOT_REGION_FILE && r->finish == 4 && r->unmapped);
+	r = region_at(&data, 0x14000, 0x15000);
+	CHECK(r && r->kind == GG_PLOT_REGION_RESERVED && r->finish == 4 && r->unmapped);
+	r = region_at(&data, 0x15000, 0x16000);
+	CHECK(r && r->kind == GG_PLOT_REGION_RESERVED && r->begin == 3 && r->finish == 5);
+	r = region_at(&data, 0x11000, 0x15000);
+	CHECK(r && r->kind == GG_PLOT_REGION_FILE && r->begin == 4 && r->finish == 5);
+	CHECK_U64(data.region_count, 6);
+	gg_plot_data_free(&data);
 }
 
 /* ---- SVG classes ---- */
