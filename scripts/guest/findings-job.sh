@@ -1,6 +1,7 @@
 # What growing a Go slice and a Go map costs in kernel work, per Go version:
 # run in the guest from /opt/gogrowth by `make findings` (scripts/findings.sh).
 # Each program runs under `gogrowth record` GG_REPEAT times (3 by default),
+# rss and hwm are the program's VmRSS and VmHWM (MiB) at its end label,
 # awk sums each run's events, and every column is printed as min-max over the
 # runs (one number when they agree). Programs: go-slice (2,097,152 int64
 # appends), the map of that release (go-map: hmap up to 1.23, go-swiss: Swiss
@@ -13,6 +14,9 @@ summarize() { # label events-file program-output
 	awk -v label="$1" -v out="$3" '
 	BEGIN {
 		while ((getline l < out) > 0) {
+			if (l ~ / end / && match(l, /rss_kib=[0-9]+ hwm_kib=[0-9]+/)) {
+				split(substr(l, RSTART, RLENGTH), m, /[ =]/); rss = m[2]; hwm = m[4]
+			}
 			if (l !~ / (grow|totable|split|small) /) continue
 			steps++
 			n = split(l, w, " ")
@@ -45,10 +49,10 @@ summarize() { # label events-file program-output
 		else if (ev == "lost") lost += f["count"]
 	}
 	END {
-		printf "%s %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d\n", label,
+		printf "%s %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d\n", label,
 		       steps, large, mmaps, reserve, fixed, faults, mapped, lvl["pte"], lvl["pmd"],
 		       tr["none->present"], tr["ro->rw-cow"], tr["present->present-newpfn"], hzsplit,
-		       flushes, whole, fpages, madv, unmaps, lost
+		       flushes, whole, fpages, madv, unmaps, lost, int(rss / 1024 + 0.5), int(hwm / 1024 + 0.5)
 	}' "$2"
 }
 
@@ -78,8 +82,8 @@ for v in $versions; do
 done
 
 echo "kernel $(uname -r), THP $(cat /sys/kernel/mm/transparent_hugepage/enabled), $repeat runs each, min-max"
-printf '%-17s %5s %5s %5s %4s %5s %11s %13s %11s %7s %11s %11s %6s %7s %11s %5s %13s %5s %4s %4s\n' \
-	program grows large mmaps resv fixed faults mapped pte pmd first cow newpfn hzsplit flush whole fpages madv unmap lost
+printf '%-17s %5s %5s %5s %4s %5s %11s %13s %11s %7s %11s %11s %6s %7s %11s %5s %13s %5s %4s %4s %7s %7s\n' \
+	program grows large mmaps resv fixed faults mapped pte pmd first cow newpfn hzsplit flush whole fpages madv unmap lost rss hwm
 awk '
 	{
 		if (!($1 in seen)) { order[++n] = $1; seen[$1] = 1 }
@@ -91,7 +95,7 @@ awk '
 		cols = NF
 	}
 	END {
-		split("5 5 5 4 5 11 13 11 7 11 11 6 7 11 5 13 5 4 4", width, " ")
+		split("5 5 5 4 5 11 13 11 7 11 11 6 7 11 5 13 5 4 4 7 7", width, " ")
 		for (r = 1; r <= n; r++) {
 			p = order[r]
 			printf "%-17s", p
@@ -104,9 +108,9 @@ awk '
 		}
 	}' "$rows"
 echo
-echo "GODEBUG defaults (go version -m of each go-slice; the same build settings for every program):"
+echo "Build settings (go version -m of each go-slice, the same for every program): no DefaultGODEBUG line, so each toolchain's own GODEBUG defaults:"
 for v in $versions; do
-	printf '%s: %s\n' "$v" "$(grep -v '^#' go-godebug-$v | tr '\n' ' ')"
-	sed -n 's/^# /    /p' go-godebug-$v
+	printf '%s: %s; %s\n' "$v" "$(sed -n 's/^# //p' go-godebug-$v)" \
+		"$(grep -v '^#' go-godebug-$v | sed 's/^build[[:space:]]*//' | tr '\n' ' ' | sed 's/ $//')"
 done
 rmmod gogrowth

@@ -80,6 +80,6 @@ func run[V any](m *marker.Writer, v string, n int, value func(int64) V) {
 		}
 		old = h.oldbuckets
 	}
-	m.Mark("go-map end count=%d B=%d", h.count, h.B)
+	m.Mark("go-map end count=%d B=%d %s", h.count, h.B, marker.Memory())
 	runtime.KeepAlive(mp)
 }

@@ -60,7 +60,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "go-slice: -slice %s: escaping, local or returned\n", *shape)
 		os.Exit(2)
 	}
-	m.Mark("go-slice end len=%d cap=%d", length, capacity)
+	m.Mark("go-slice end len=%d cap=%d %s", length, capacity, marker.Memory())
 }
 
 func escaping(m *marker.Writer, n int) (int, int) {

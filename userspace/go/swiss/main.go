@@ -239,7 +239,7 @@ func run[V any](m *marker.Writer, v string, minor int, n int, value func(int64) 
 	if sum != len(mp) {
 		fail("%s: tables hold %d entries, len(m) = %d: unknown layout", v, sum, len(mp))
 	}
-	m.Mark("go-swiss end count=%d tables=%d dir_len=%d depth=%d small=%d totable=%d grows=%d splits=%d dirs=%d",
-		len(mp), tables, h.dirLen, h.globalDepth, small, totable, grows, splits, dirs)
+	m.Mark("go-swiss end count=%d tables=%d dir_len=%d depth=%d small=%d totable=%d grows=%d splits=%d dirs=%d %s",
+		len(mp), tables, h.dirLen, h.globalDepth, small, totable, grows, splits, dirs, marker.Memory())
 	runtime.KeepAlive(mp)
 }

@@ -7,6 +7,7 @@ package marker
 import (
 	"fmt"
 	"os"
+	"strings"
 )
 
 // DefaultPath is the module's marker file.
@@ -40,4 +41,24 @@ func (w *Writer) Mark(format string, args ...any) {
 			fmt.Fprintf(os.Stderr, "marker: %v\n", err)
 		}
 	}
+}
+
+// Memory returns "rss_kib=N hwm_kib=N": the process's resident set now and
+// at its peak (VmRSS, VmHWM of /proc/self/status), for the end labels.
+func Memory() string {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "rss_kib=? hwm_kib=?"
+	}
+	rss, hwm := "?", "?"
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 && f[0] == "VmRSS:" {
+			rss = f[1]
+		}
+		if len(f) >= 2 && f[0] == "VmHWM:" {
+			hwm = f[1]
+		}
+	}
+	return "rss_kib=" + rss + " hwm_kib=" + hwm
 }
