@@ -28,6 +28,9 @@ out=$(cd "$out" && pwd)
 versions=${GG_GO_VERSIONS:-1.19 1.23 1.24 1.25 1.26 1.27}
 gocache=$(cache_dir)/go
 mkdir -p "$gocache"
+# One builder at a time (guests prepared in parallel share the cache).
+exec 8>"$gocache/.lock"
+flock 8
 
 suite_of() { # 1.NN -> where Debian ships it
 	case "$1" in
