@@ -18,9 +18,9 @@ show() { # name grow-label
 	name=$1
 	echo
 	echo "================ $name: what the program says (first and last growth steps)"
-	grep grow /tmp/$name.out | head -n 4
+	grep -E ' (grow|small|totable|split|dir) ' /tmp/$name.out | head -n 4
 	echo "..."
-	grep grow /tmp/$name.out | tail -n 3
+	grep -E ' (grow|small|totable|split|dir) ' /tmp/$name.out | tail -n 3
 	echo
 	echo "================ $name: raw kernel events around the last growth step"
 	n=$(grep -n "ev=marker text=$2" /tmp/$name.events | tail -n 1 | cut -d: -f1)
@@ -35,6 +35,12 @@ show() { # name grow-label
 
 run go-slice ./go-slice-$gover -n 2097152 || exit 1
 show go-slice "go-slice grow"
-run go-map ./go-map-$gover -n 1048576 || exit 1
-show go-map "go-map grow"
+# Go 1.24+ maps are Swiss tables: go-swiss labels their growth (grow, split).
+if [ -x ./go-swiss-$gover ]; then
+	run go-swiss ./go-swiss-$gover -n 1048576 || exit 1
+	show go-swiss "go-swiss split"
+else
+	run go-map ./go-map-$gover -n 1048576 || exit 1
+	show go-map "go-map grow"
+fi
 rmmod gogrowth
