@@ -19,20 +19,22 @@
 static void plot_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: gogrowth plot [--x=time|order] [--size=WxH] -o OUT.png|OUT.svg|OUT.pdf [FILE]\n"
-		"Draw one picture of an event stream (FILE, or stdin when FILE is absent or '-'):\n"
-		"time along x, the address space along y (mappings as lanes, the gaps between them\n"
-		"squeezed), mmap..munmap regions, faults coloured by transition and sized by the pages\n"
-		"they mapped, TLB flush ranges, markers as labelled lines; below it faults, pages\n"
-		"mapped and TLB flushes per step. The format follows OUT's extension.\n"
+		"usage: gogrowth plot [--x=time|order] [--size=WxH] -o OUT.png|.svg|.pdf [FILE]\n"
+		"Draw one picture of an event stream (FILE, or stdin when FILE is absent or\n"
+		"'-'): time along x, the address space along y (mappings as lanes, the gaps\n"
+		"between them squeezed), mmap..munmap regions, faults coloured by transition\n"
+		"and sized by the pages they mapped, TLB flush ranges, markers as labelled\n"
+		"lines; below it faults, pages mapped and TLB flushes per step. The format\n"
+		"follows OUT's extension.\n"
 		"  -o, --output OUT  the picture to write (.png, .svg or .pdf)\n"
 		"  --x=time          x is ts= (the default); --x=order: the event's number\n"
 		"  --size=WxH        pixels (PNG) or points (SVG, PDF); default %ux%u,\n"
 		"                    from %ux%u to %ux%u\n",
-		DEFAULT_WIDTH, DEFAULT_HEIGHT, GG_PLOT_MIN_WIDTH, GG_PLOT_MIN_HEIGHT, GG_PLOT_MAX_SIDE,
-		GG_PLOT_MAX_SIDE);
+		DEFAULT_WIDTH, DEFAULT_HEIGHT, GG_PLOT_MIN_WIDTH, GG_PLOT_MIN_HEIGHT,
+		GG_PLOT_MAX_SIDE, GG_PLOT_MAX_SIDE);
 	if (!gg_plot_can_draw())
-		fputs("This gogrowth was built without plotting (no cairo): plot always fails.\n", out);
+		fputs("This gogrowth was built without plotting (no cairo): plot always fails.\n",
+		      out);
 }
 
 /* The format named by path's extension; -1 when none is known. */
@@ -131,7 +133,7 @@ int gg_plot_command(int argc, char **argv, FILE *out, FILE *err)
 		} else if (is_option(arg, "--size")) {
 			value = option_value(argc, argv, &i, arg, 6);
 			if (!value || parse_size(value, &options.width, &options.height))
-				return usage_error(err, "--size takes WxH within the limits, not '%s'",
+				return usage_error(err, "--size takes WxH within limits, not '%s'",
 						   value ? value : "");
 		} else {
 			return usage_error(err, "unknown option '%s'", arg);
@@ -143,7 +145,7 @@ int gg_plot_command(int argc, char **argv, FILE *out, FILE *err)
 		return usage_error(err, "%sno output: give -o OUT.png, OUT.svg or OUT.pdf", "");
 	int format = format_of(options.output_path);
 	if (format < 0)
-		return usage_error(err, "cannot tell the format of '%s': name it .png, .svg or .pdf",
+		return usage_error(err, "cannot tell the format of '%s': use .png, .svg or .pdf",
 				   options.output_path);
 	options.format = (enum gg_plot_format)format;
 
@@ -176,7 +178,7 @@ int gg_plot_command(int argc, char **argv, FILE *out, FILE *err)
 	if (fd != STDIN_FILENO)
 		close(fd);
 	if (status == 0)
-		fprintf(out, "gogrowth: plot: wrote %s (%ux%u)\n", options.output_path, options.width,
-			options.height);
+		fprintf(out, "gogrowth: plot: wrote %s (%ux%u)\n", options.output_path,
+			options.width, options.height);
 	return status;
 }

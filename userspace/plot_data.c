@@ -49,7 +49,8 @@ void gg_plot_data_free(struct gg_plot_data *data)
 /* [start, start + len rounded up to a page), saturated at 2^64 - 1. */
 static uint64_t region_end(uint64_t start, uint64_t len)
 {
-	uint64_t rounded = len > UINT64_MAX - PAGE_MASK ? UINT64_MAX : (len + PAGE_MASK) & ~PAGE_MASK;
+	uint64_t rounded =
+		len > UINT64_MAX - PAGE_MASK ? UINT64_MAX : (len + PAGE_MASK) & ~PAGE_MASK;
 	return rounded > UINT64_MAX - start ? UINT64_MAX : start + rounded;
 }
 
@@ -61,7 +62,11 @@ static size_t new_region(struct gg_plot_data *data, uint64_t start, uint64_t end
 			sizeof(*data->regions)))
 		return SIZE_MAX;
 	data->regions[data->region_count] = (struct gg_plot_region){
-		.start = start, .end = end, .begin = begin, .finish = begin, .kind = kind,
+		.start = start,
+		.end = end,
+		.begin = begin,
+		.finish = begin,
+		.kind = kind,
 	};
 	return data->region_count++;
 }
@@ -191,7 +196,8 @@ static int add_event(struct gg_plot_data *data, const struct gg_event *event)
 				region_end(event->mremap.addr, event->mremap.old_len), x))
 			return -1;
 		return map_range(data, event->mremap.ret.value,
-				 region_end(event->mremap.ret.value, event->mremap.new_len), x, kind);
+				 region_end(event->mremap.ret.value, event->mremap.new_len), x,
+				 kind);
 	}
 	case GG_EV_BRK: {
 		if (event->brk.ret.failed)
@@ -216,7 +222,10 @@ static int add_event(struct gg_plot_data *data, const struct gg_event *event)
 			return -1;
 		uint64_t pages = gg_fault_pages(&event->fault);
 		data->faults[data->fault_count++] = (struct gg_plot_fault){
-			.x = x, .addr = event->fault.addr, .pages = pages, .trans = event->fault.trans,
+			.x = x,
+			.addr = event->fault.addr,
+			.pages = pages,
+			.trans = event->fault.trans,
 		};
 		data->fault_pages += pages;
 		data->faults_by_trans[event->fault.trans]++;
@@ -227,7 +236,9 @@ static int add_event(struct gg_plot_data *data, const struct gg_event *event)
 				sizeof(*data->flushes)))
 			return -1;
 		data->flushes[data->flush_count++] = (struct gg_plot_flush){
-			.x = x, .start = event->tlb_flush.start, .end = event->tlb_flush.end,
+			.x = x,
+			.start = event->tlb_flush.start,
+			.end = event->tlb_flush.end,
 			.whole_mm = event->tlb_flush.whole_mm,
 		};
 		data->whole_mm_flushes += event->tlb_flush.whole_mm;
@@ -238,7 +249,8 @@ static int add_event(struct gg_plot_data *data, const struct gg_event *event)
 			return -1;
 		/* The aggregate has just started the marker's step: it is the last one. */
 		data->markers[data->marker_count++] = (struct gg_plot_marker){
-			.x = x, .step = (uint32_t)(data->aggregate.step_count - 1),
+			.x = x,
+			.step = (uint32_t)(data->aggregate.step_count - 1),
 		};
 		return 0;
 	case GG_EV_LOST:

@@ -2,45 +2,32 @@
 /* `gogrowth plot`'s picture, drawn with cairo into PNG, SVG or PDF (see plot_draw.h). */
 #include "plot_draw.h"
 
+#include "plot_canvas.h"
 #include "plot_layout.h"
-#include "plot_svg.h"
 
-#include <cairo.h>
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
-
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 bool gg_plot_can_draw(void)
 {
 	return true;
 }
 
-/* ---- colours ---- */
+/* ---- colours and classes ---- */
 
-struct colour {
-	double r, g, b, a;
+static const struct gg_colour trans_colours[GG_TRANS_COUNT] = {
+	[GG_TRANS_NONE_TO_PRESENT] = GG_RGB(0x1f77b4, 0.75),
+	[GG_TRANS_RO_TO_RW_COW] = GG_RGB(0xff7f0e, 0.75),
+	[GG_TRANS_RO_TO_RW] = GG_RGB(0x2ca02c, 0.8),
+	[GG_TRANS_PRESENT_TO_PRESENT] = GG_RGB(0x7f7f7f, 0.8),
+	[GG_TRANS_PRESENT_TO_NONE] = GG_RGB(0xe377c2, 0.85),
+	[GG_TRANS_NONE_TO_NONE] = GG_RGB(0xbcbd22, 0.85),
+	[GG_TRANS_PRESENT_TO_PRESENT_NEWPFN] = GG_RGB(0x8c564b, 0.85),
+	[GG_TRANS_UNKNOWN] = GG_RGB(0x17becf, 0.85),
 };
-
-#define RGB(hex, alpha) { ((hex) >> 16 & 0xff) / 255.0, ((hex) >> 8 & 0xff) / 255.0, \
-			  ((hex) & 0xff) / 255.0, alpha }
-
-static const struct colour trans_colours[GG_TRANS_COUNT] = {
-	[GG_TRANS_NONE_TO_PRESENT] = RGB(0x1f77b4, 0.75),
-	[GG_TRANS_RO_TO_RW_COW] = RGB(0xff7f0e, 0.75),
-	[GG_TRANS_RO_TO_RW] = RGB(0x2ca02c, 0.8),
-	[GG_TRANS_PRESENT_TO_PRESENT] = RGB(0x7f7f7f, 0.8),
-	[GG_TRANS_PRESENT_TO_NONE] = RGB(0xe377c2, 0.85),
-	[GG_TRANS_NONE_TO_NONE] = RGB(0xbcbd22, 0.85),
-	[GG_TRANS_PRESENT_TO_PRESENT_NEWPFN] = RGB(0x8c564b, 0.85),
-	[GG_TRANS_UNKNOWN] = RGB(0x17becf, 0.85),
-};
-static const struct colour other_trans_colour = RGB(0x000000, 0.6); /* one added later */
+static const struct gg_colour other_trans_colour = GG_RGB(0x000000, 0.6); /* one added later */
 
 /* SVG classes of the fault marks, by transition (ABI spelling with '-' for "->"). */
 static const char *const trans_classes[GG_TRANS_COUNT] = {
@@ -55,7 +42,7 @@ static const char *const trans_classes[GG_TRANS_COUNT] = {
 };
 
 /* A transition this file has no colour or class for yet still gets a visible, classed mark. */
-static struct colour trans_colour(enum gg_trans trans)
+static struct gg_colour trans_colour(enum gg_trans trans)
 {
 	return trans_colours[trans].a > 0 ? trans_colours[trans] : other_trans_colour;
 }
@@ -65,11 +52,11 @@ static const char *trans_class(enum gg_trans trans)
 	return trans_classes[trans] ? trans_classes[trans] : "fault other";
 }
 
-static const struct colour region_colours[GG_PLOT_REGION_KIND_COUNT] = {
-	[GG_PLOT_REGION_ANON] = RGB(0xc6dbef, 1),
-	[GG_PLOT_REGION_FILE] = RGB(0xc7e9c0, 1),
-	[GG_PLOT_REGION_RESERVED] = RGB(0xe6e6e6, 1),
-	[GG_PLOT_REGION_HEAP] = RGB(0xfde0a8, 1),
+static const struct gg_colour region_colours[GG_PLOT_REGION_KIND_COUNT] = {
+	[GG_PLOT_REGION_ANON] = GG_RGB(0xc6dbef, 1),
+	[GG_PLOT_REGION_FILE] = GG_RGB(0xc7e9c0, 1),
+	[GG_PLOT_REGION_RESERVED] = GG_RGB(0xe6e6e6, 1),
+	[GG_PLOT_REGION_HEAP] = GG_RGB(0xfde0a8, 1),
 };
 
 static const char *const region_classes[GG_PLOT_REGION_KIND_COUNT] = {
@@ -86,12 +73,14 @@ static const char *const region_names[GG_PLOT_REGION_KIND_COUNT] = {
 	[GG_PLOT_REGION_HEAP] = "brk heap",
 };
 
-static const struct colour white = RGB(0xffffff, 1), black = RGB(0x000000, 1),
-			   text_grey = RGB(0x555555, 1), lane_shade = RGB(0xf4f4f4, 1),
-			   grid_grey = RGB(0xdddddd, 1), mmap_edge = RGB(0x4a78a8, 0.9),
-			   munmap_edge = RGB(0xb22222, 0.9), flush_colour = RGB(0x6a3d9a, 0.8),
-			   whole_flush_colour = RGB(0x9467bd, 0.45), marker_colour = RGB(0x222222, 0.8),
-			   lost_colour = RGB(0xd62728, 0.9);
+static const struct gg_colour white = GG_RGB(0xffffff, 1), black = GG_RGB(0x000000, 1),
+			      text_grey = GG_RGB(0x555555, 1), lane_shade = GG_RGB(0xf4f4f4, 1),
+			      grid_grey = GG_RGB(0xdddddd, 1), mmap_edge = GG_RGB(0x4a78a8, 0.9),
+			      munmap_edge = GG_RGB(0xb22222, 0.9),
+			      flush_colour = GG_RGB(0x6a3d9a, 0.8),
+			      whole_flush_colour = GG_RGB(0x9467bd, 0.45),
+			      marker_colour = GG_RGB(0x222222, 0.8),
+			      lost_colour = GG_RGB(0xd62728, 0.9);
 
 /* The three per-step counts under the chart. */
 enum step_metric { STEP_FAULTS, STEP_PAGES, STEP_FLUSHES, STEP_METRIC_COUNT };
@@ -99,123 +88,19 @@ static const char *const step_metric_names[STEP_METRIC_COUNT] = { "faults", "pag
 								  "TLB flushes" };
 static const char *const step_metric_classes[STEP_METRIC_COUNT] = { "step-faults", "step-pages",
 								    "step-flushes" };
-static const struct colour step_metric_colours[STEP_METRIC_COUNT] = {
-	RGB(0x1f77b4, 0.85), RGB(0x17becf, 0.85), RGB(0x9467bd, 0.85),
+static const struct gg_colour step_metric_colours[STEP_METRIC_COUNT] = {
+	GG_RGB(0x1f77b4, 0.85),
+	GG_RGB(0x17becf, 0.85),
+	GG_RGB(0x9467bd, 0.85),
 };
-
-/* ---- the canvas: cairo plus the SVG classes of what is drawn ---- */
-
-struct canvas {
-	cairo_t *cr;
-	struct gg_svg_classes *classes; /* NULL unless SVG */
-};
-
-static void set_colour(struct canvas *canvas, struct colour colour)
-{
-	cairo_set_source_rgba(canvas->cr, colour.r, colour.g, colour.b, colour.a);
-}
-
-static void name_element(struct canvas *canvas, const char *class_name)
-{
-	if (canvas->classes)
-		gg_svg_classes_add(canvas->classes, class_name);
-}
-
-static void fill_rect(struct canvas *canvas, double x, double y, double width, double height,
-		      struct colour colour, const char *class_name)
-{
-	if (!(width > 0) || !(height > 0))
-		return; /* cairo would draw nothing and write no element */
-	set_colour(canvas, colour);
-	cairo_rectangle(canvas->cr, x, y, width, height);
-	cairo_fill(canvas->cr);
-	name_element(canvas, class_name);
-}
-
-static void fill_circle(struct canvas *canvas, double x, double y, double radius,
-			struct colour colour, const char *class_name)
-{
-	set_colour(canvas, colour);
-	cairo_new_sub_path(canvas->cr);
-	cairo_arc(canvas->cr, x, y, radius, 0, 2 * M_PI);
-	cairo_fill(canvas->cr);
-	name_element(canvas, class_name);
-}
-
-static void stroke_line(struct canvas *canvas, double x0, double y0, double x1, double y1,
-			double width, struct colour colour, bool dashed, const char *class_name)
-{
-	static const double dash[] = { 4, 3 };
-	set_colour(canvas, colour);
-	cairo_set_line_width(canvas->cr, width);
-	cairo_set_dash(canvas->cr, dash, dashed ? 2 : 0, 0);
-	cairo_move_to(canvas->cr, x0, y0);
-	cairo_line_to(canvas->cr, x1, y1);
-	cairo_stroke(canvas->cr);
-	cairo_set_dash(canvas->cr, NULL, 0, 0);
-	name_element(canvas, class_name);
-}
-
-enum align { ALIGN_LEFT, ALIGN_CENTRE, ALIGN_RIGHT };
-
-static double text_width(struct canvas *canvas, const char *text)
-{
-	cairo_text_extents_t extents;
-	cairo_text_extents(canvas->cr, text, &extents);
-	return extents.x_advance;
-}
-
-static void set_font(struct canvas *canvas, double size, bool bold)
-{
-	cairo_select_font_face(canvas->cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
-			       bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(canvas->cr, size);
-}
-
-/* Text (ASCII or valid UTF-8) with its baseline at y. */
-static void draw_text(struct canvas *canvas, double x, double y, const char *text,
-		      enum align align, struct colour colour)
-{
-	double width = align == ALIGN_LEFT ? 0 : text_width(canvas, text);
-	set_colour(canvas, colour);
-	cairo_move_to(canvas->cr, align == ALIGN_CENTRE ? x - width / 2
-				  : align == ALIGN_RIGHT ? x - width : x, y);
-	cairo_show_text(canvas->cr, text);
-}
-
-/*
- * Copy untrusted bytes (marker text, file names) as printable ASCII, others as \xNN, cut with
- * "..." to fit max_width at the current font (no limit when max_width <= 0).
- */
-static void clean_text(struct canvas *canvas, char *out, size_t size, const char *text,
-		       size_t length, double max_width)
-{
-	size_t used = 0;
-	for (size_t i = 0; i < length && used + 5 < size; i++) {
-		unsigned char c = (unsigned char)text[i];
-		if (c >= 0x20 && c <= 0x7e)
-			out[used++] = (char)c;
-		else
-			used += (size_t)snprintf(out + used, size - used, "\\x%02x", c);
-	}
-	out[used] = '\0';
-	if (max_width <= 0 || text_width(canvas, out) <= max_width)
-		return;
-	while (used > 0) {
-		used--;
-		strcpy(out + used, "...");
-		if (text_width(canvas, out) <= max_width)
-			return;
-	}
-}
 
 /* ---- layout ---- */
 
 struct frame {
 	double width, height;
 	double chart_left, chart_right, chart_top, chart_bottom;
-	double band_top;    /* markers' labels: band_top .. chart_top */
-	double steps_top;   /* the per-step panel */
+	double band_top;  /* markers' labels: band_top .. chart_top */
+	double steps_top; /* the per-step panel */
 	double strip_height, strip_gap;
 	double legend_left;
 };
@@ -239,7 +124,7 @@ static struct frame lay_out(const struct gg_plot_options *options, bool has_mark
 }
 
 struct picture {
-	struct canvas canvas;
+	struct gg_canvas canvas;
 	const struct gg_plot_data *data;
 	const struct gg_plot_options *options;
 	struct frame frame;
@@ -258,8 +143,8 @@ static double x_of(const struct picture *p, uint64_t x)
 					(double)(data->x_last - data->x_first));
 }
 
-static int add_span(struct gg_plot_span **spans, size_t *count, size_t *capacity,
-		    uint64_t start, uint64_t end)
+static int add_span(struct gg_plot_span **spans, size_t *count, size_t *capacity, uint64_t start,
+		    uint64_t end)
 {
 	if (end <= start)
 		return 0;
@@ -348,7 +233,6 @@ static int build_lanes(struct picture *p)
 	return 0;
 }
 
-
 /* y range of [start, end) inside lane (clipped to it), at least min_px tall. */
 static void span_in_lane(const struct gg_plot_lane *lane, uint64_t start, uint64_t end,
 			 double min_px, double *top, double *bottom)
@@ -366,25 +250,25 @@ static void span_in_lane(const struct gg_plot_lane *lane, uint64_t start, uint64
 
 static void draw_lanes(struct picture *p)
 {
-	struct canvas *c = &p->canvas;
+	struct gg_canvas *c = &p->canvas;
 	const struct frame *f = &p->frame;
 	for (size_t i = 0; i < p->lanes.count; i++) {
 		const struct gg_plot_lane *lane = &p->lanes.lane[i];
-		fill_rect(c, f->chart_left, lane->top, f->chart_right - f->chart_left,
-			  lane->bottom - lane->top, lane_shade, "lane");
+		gg_canvas_fill_rect(c, f->chart_left, lane->top, f->chart_right - f->chart_left,
+				    lane->bottom - lane->top, lane_shade, "lane");
 		if (i + 1 < p->lanes.count) { /* a break mark in the gap above this lane */
 			double y = (lane->top + p->lanes.lane[i + 1].bottom) / 2;
-			stroke_line(c, f->chart_left - 5, y + 3, f->chart_left + 5, y - 1, 1,
-				    text_grey, false, "gap");
-			stroke_line(c, f->chart_left - 5, y + 1, f->chart_left + 5, y - 3, 1,
-				    text_grey, false, "gap");
+			gg_canvas_line(c, f->chart_left - 5, y + 3, f->chart_left + 5, y - 1, 1,
+				       text_grey, false, "gap");
+			gg_canvas_line(c, f->chart_left - 5, y + 1, f->chart_left + 5, y - 3, 1,
+				       text_grey, false, "gap");
 		}
 	}
 }
 
 static void draw_regions(struct picture *p)
 {
-	struct canvas *c = &p->canvas;
+	struct gg_canvas *c = &p->canvas;
 	const struct gg_plot_data *data = p->data;
 	for (size_t i = 0; i < data->region_count; i++) {
 		const struct gg_plot_region *region = &data->regions[i];
@@ -394,28 +278,30 @@ static void draw_regions(struct picture *p)
 		for (size_t l = first_lane_after(&p->lanes, region->start);
 		     l < p->lanes.count && p->lanes.lane[l].start < region->end; l++) {
 			double top, bottom;
-			span_in_lane(&p->lanes.lane[l], region->start, region->end, 1, &top, &bottom);
-			fill_rect(c, left, top, right - left, bottom - top,
-				  region_colours[region->kind], region_classes[region->kind]);
-			stroke_line(c, left, top, left, bottom, 1, mmap_edge, false, "mmap");
+			span_in_lane(&p->lanes.lane[l], region->start, region->end, 1, &top,
+				     &bottom);
+			gg_canvas_fill_rect(c, left, top, right - left, bottom - top,
+					    region_colours[region->kind],
+					    region_classes[region->kind]);
+			gg_canvas_line(c, left, top, left, bottom, 1, mmap_edge, false, "mmap");
 			if (region->unmapped)
-				stroke_line(c, right, top, right, bottom, 1.5, munmap_edge, false,
-					    "munmap");
+				gg_canvas_line(c, right, top, right, bottom, 1.5, munmap_edge,
+					       false, "munmap");
 		}
 	}
 }
 
 static void draw_flushes(struct picture *p)
 {
-	struct canvas *c = &p->canvas;
+	struct gg_canvas *c = &p->canvas;
 	const struct gg_plot_data *data = p->data;
 	const struct frame *f = &p->frame;
 	for (size_t i = 0; i < data->flush_count; i++) {
 		const struct gg_plot_flush *flush = &data->flushes[i];
 		double x = x_of(p, flush->x);
 		if (flush->whole_mm) {
-			stroke_line(c, x, f->chart_top, x, f->chart_bottom, 1.5, whole_flush_colour,
-				    true, "flush-whole-mm");
+			gg_canvas_line(c, x, f->chart_top, x, f->chart_bottom, 1.5,
+				       whole_flush_colour, true, "flush-whole-mm");
 			continue;
 		}
 		const char *class_name = "flush";
@@ -423,7 +309,8 @@ static void draw_flushes(struct picture *p)
 		     l < p->lanes.count && p->lanes.lane[l].start < flush->end; l++) {
 			double top, bottom;
 			span_in_lane(&p->lanes.lane[l], flush->start, flush->end, 3, &top, &bottom);
-			fill_rect(c, x - 1, top, 2, bottom - top, flush_colour, class_name);
+			gg_canvas_fill_rect(c, x - 1, top, 2, bottom - top, flush_colour,
+					    class_name);
 			class_name = "flush-part";
 		}
 	}
@@ -435,8 +322,8 @@ static void draw_losses(struct picture *p)
 	const struct frame *f = &p->frame;
 	for (size_t i = 0; i < p->data->loss_count; i++) {
 		double x = x_of(p, p->data->losses[i].x);
-		stroke_line(&p->canvas, x, f->chart_bottom - 8, x, f->chart_bottom, 2, lost_colour,
-			    false, "lost");
+		gg_canvas_line(&p->canvas, x, f->chart_bottom - 8, x, f->chart_bottom, 2,
+			       lost_colour, false, "lost");
 	}
 }
 
@@ -451,61 +338,57 @@ static double mark_radius(uint64_t pages)
 
 static void draw_faults(struct picture *p)
 {
-	struct canvas *c = &p->canvas;
+	struct gg_canvas *c = &p->canvas;
 	const struct gg_plot_data *data = p->data;
 	for (size_t i = 0; i < data->fault_count; i++) {
 		const struct gg_plot_fault *fault = &data->faults[i];
 		ptrdiff_t index = gg_plot_lane_find(&p->lanes, fault->addr);
 		if (index < 0)
 			continue;
-		fill_circle(c, x_of(p, fault->x), gg_plot_lane_y(&p->lanes.lane[index], fault->addr),
-			    mark_radius(fault->pages), trans_colour(fault->trans),
-			    trans_class(fault->trans));
+		gg_canvas_fill_circle(c, x_of(p, fault->x),
+				      gg_plot_lane_y(&p->lanes.lane[index], fault->addr),
+				      mark_radius(fault->pages), trans_colour(fault->trans),
+				      trans_class(fault->trans));
 	}
 }
 
 /* Marker lines through the band and the chart; labels where there is room. */
 static void draw_markers(struct picture *p)
 {
-	struct canvas *c = &p->canvas;
+	struct gg_canvas *c = &p->canvas;
 	const struct gg_plot_data *data = p->data;
 	const struct frame *f = &p->frame;
 	double last_label = -1e9;
 	char label[600];
 
 	/* Many markers (Swiss-table splits: hundreds) would hide the chart: draw them fainter. */
-	struct colour colour = marker_colour;
+	struct gg_colour colour = marker_colour;
 	double width = 1;
 	if ((double)data->marker_count > (f->chart_right - f->chart_left) / 12) {
 		colour.a = 0.25;
 		width = 0.7;
 	}
-	set_font(c, 10, false);
+	gg_canvas_font(c, 10, false);
 	for (size_t i = 0; i < data->marker_count; i++) {
 		const struct gg_plot_marker *marker = &data->markers[i];
 		double x = x_of(p, marker->x);
-		stroke_line(c, x, f->band_top + 14, x, f->chart_bottom, width, colour, false,
-			    "marker");
+		gg_canvas_line(c, x, f->band_top + 14, x, f->chart_bottom, width, colour, false,
+			       "marker");
 		char number[16];
 		snprintf(number, sizeof(number), "%u", gg_plot_marker_number(marker));
-		set_font(c, 9, true);
-		double room = text_width(c, number) + 4;
+		gg_canvas_font(c, 9, true);
+		double room = gg_canvas_text_width(c, number) + 4;
 		if (x - last_label < (room > 13 ? room : 13))
 			continue;
 		last_label = x;
 		size_t length;
 		const char *name = gg_step_name(&data->aggregate,
 						&data->aggregate.steps[marker->step], &length);
-		draw_text(c, x, f->band_top + 10, number, ALIGN_CENTRE, black);
-		cairo_select_font_face(c->cr, "DejaVu Sans Condensed", CAIRO_FONT_SLANT_NORMAL,
-				       CAIRO_FONT_WEIGHT_NORMAL);
-		cairo_set_font_size(c->cr, 9);
-		clean_text(c, label, sizeof(label), name, length, f->chart_top - f->band_top - 22);
-		cairo_save(c->cr);
-		cairo_translate(c->cr, x + 3, f->chart_top - 4);
-		cairo_rotate(c->cr, -M_PI / 2);
-		draw_text(c, 0, 0, label, ALIGN_LEFT, text_grey);
-		cairo_restore(c->cr);
+		gg_canvas_text(c, x, f->band_top + 10, number, GG_ALIGN_CENTRE, black);
+		gg_canvas_font_condensed(c, 9);
+		gg_canvas_clean_text(c, label, sizeof(label), name, length,
+				     f->chart_top - f->band_top - 22);
+		gg_canvas_text_up(c, x + 3, f->chart_top - 4, label, GG_ALIGN_LEFT, text_grey);
 	}
 }
 
@@ -536,7 +419,7 @@ static void lane_title(const struct picture *p, const struct gg_plot_lane *lane,
 
 static void draw_address_axis(struct picture *p)
 {
-	struct canvas *c = &p->canvas;
+	struct gg_canvas *c = &p->canvas;
 	const struct frame *f = &p->frame;
 	char text[160], clean[200];
 
@@ -545,43 +428,43 @@ static void draw_address_axis(struct picture *p)
 		double height = lane->bottom - lane->top;
 		double right = f->chart_left - 8;
 		lane_title(p, lane, text, sizeof(text));
-		set_font(c, 9.5, false);
-		clean_text(c, clean, sizeof(clean), text, strlen(text), f->chart_left - 20);
+		gg_canvas_font(c, 9.5, false);
+		gg_canvas_clean_text(c, clean, sizeof(clean), text, strlen(text),
+				     f->chart_left - 20);
 		if (height >= 34) {
 			char address[24];
-			set_font(c, 9, false);
+			gg_canvas_font(c, 9, false);
 			snprintf(address, sizeof(address), "0x%" PRIx64, lane->end);
-			draw_text(c, right, lane->top + 9, address, ALIGN_RIGHT, text_grey);
+			gg_canvas_text(c, right, lane->top + 9, address, GG_ALIGN_RIGHT, text_grey);
 			snprintf(address, sizeof(address), "0x%" PRIx64, lane->start);
-			draw_text(c, right, lane->bottom - 2, address, ALIGN_RIGHT, text_grey);
-			set_font(c, 9.5, false);
-			draw_text(c, right, (lane->top + lane->bottom) / 2 + 3.5, clean, ALIGN_RIGHT,
-				  black);
+			gg_canvas_text(c, right, lane->bottom - 2, address, GG_ALIGN_RIGHT,
+				       text_grey);
+			gg_canvas_font(c, 9.5, false);
+			gg_canvas_text(c, right, (lane->top + lane->bottom) / 2 + 3.5, clean,
+				       GG_ALIGN_RIGHT, black);
 		} else {
 			char line[240];
-			set_font(c, height >= 11 ? 9 : 7, false);
+			gg_canvas_font(c, height >= 11 ? 9 : 7, false);
 			snprintf(line, sizeof(line), "0x%" PRIx64 " %s", lane->start, clean);
-			clean_text(c, clean, sizeof(clean), line, strlen(line), f->chart_left - 20);
-			draw_text(c, right, (lane->top + lane->bottom) / 2 + 3, clean, ALIGN_RIGHT,
-				  black);
+			gg_canvas_clean_text(c, clean, sizeof(clean), line, strlen(line),
+					     f->chart_left - 20);
+			gg_canvas_text(c, right, (lane->top + lane->bottom) / 2 + 3, clean,
+				       GG_ALIGN_RIGHT, black);
 		}
-		stroke_line(c, f->chart_left - 4, lane->top, f->chart_left, lane->top, 1, black,
-			    false, "tick");
-		stroke_line(c, f->chart_left - 4, lane->bottom, f->chart_left, lane->bottom, 1, black,
-			    false, "tick");
+		gg_canvas_line(c, f->chart_left - 4, lane->top, f->chart_left, lane->top, 1, black,
+			       false, "tick");
+		gg_canvas_line(c, f->chart_left - 4, lane->bottom, f->chart_left, lane->bottom, 1,
+			       black, false, "tick");
 	}
-	cairo_save(c->cr);
-	set_font(c, 11, false);
-	cairo_translate(c->cr, 14, (f->chart_top + f->chart_bottom) / 2);
-	cairo_rotate(c->cr, -M_PI / 2);
-	draw_text(c, 0, 0, "address (lanes: mappings; gaps between them squeezed)", ALIGN_CENTRE,
-		  black);
-	cairo_restore(c->cr);
+	gg_canvas_font(c, 11, false);
+	gg_canvas_text_up(c, 14, (f->chart_top + f->chart_bottom) / 2,
+			  "address (lanes: mappings; gaps between them squeezed)", GG_ALIGN_CENTRE,
+			  black);
 }
 
 static void draw_time_axis(struct picture *p)
 {
-	struct canvas *c = &p->canvas;
+	struct gg_canvas *c = &p->canvas;
 	const struct gg_plot_data *data = p->data;
 	const struct frame *f = &p->frame;
 	double scale = data->x_axis == GG_PLOT_X_TIME ? p->ns_per_unit : 1;
@@ -590,26 +473,29 @@ static void draw_time_axis(struct picture *p)
 	double step = gg_plot_tick_step(low, high, max_ticks < 2 ? 2 : max_ticks);
 	char label[64];
 
-	stroke_line(c, f->chart_left, f->chart_bottom, f->chart_right, f->chart_bottom, 1, black,
-		    false, "axis");
-	stroke_line(c, f->chart_left, f->chart_top, f->chart_left, f->chart_bottom, 1, black, false,
-		    "axis");
-	set_font(c, 10, false);
-	for (double value = 0; high > 0 && value <= high * (1 + 1e-9) && step > 0 && value / step < 100;
+	gg_canvas_line(c, f->chart_left, f->chart_bottom, f->chart_right, f->chart_bottom, 1, black,
+		       false, "axis");
+	gg_canvas_line(c, f->chart_left, f->chart_top, f->chart_left, f->chart_bottom, 1, black,
+		       false, "axis");
+	gg_canvas_font(c, 10, false);
+	for (double value = 0;
+	     high > 0 && value <= high * (1 + 1e-9) && step > 0 && value / step < 100;
 	     value += step) {
 		double x = x_of(p, data->x_first + (uint64_t)llround(value * scale));
-		stroke_line(c, x, f->chart_top, x, f->chart_bottom, 0.5, grid_grey, false, "grid");
-		stroke_line(c, x, f->chart_bottom, x, f->chart_bottom + 5, 1, black, false, "tick");
+		gg_canvas_line(c, x, f->chart_top, x, f->chart_bottom, 0.5, grid_grey, false,
+			       "grid");
+		gg_canvas_line(c, x, f->chart_bottom, x, f->chart_bottom + 5, 1, black, false,
+			       "tick");
 		snprintf(label, sizeof(label), "%.*f", step < 1 ? (step < 0.1 ? 2 : 1) : 0, value);
-		draw_text(c, x, f->chart_bottom + 17, label, ALIGN_CENTRE, black);
+		gg_canvas_text(c, x, f->chart_bottom + 17, label, GG_ALIGN_CENTRE, black);
 	}
 	if (data->x_axis == GG_PLOT_X_TIME)
 		snprintf(label, sizeof(label), "time since the first event (%s, ts=)", p->unit);
 	else
 		snprintf(label, sizeof(label), "event number (order in the stream)");
-	set_font(c, 11, false);
-	draw_text(c, (f->chart_left + f->chart_right) / 2, f->chart_bottom + 34, label,
-		  ALIGN_CENTRE, black);
+	gg_canvas_font(c, 11, false);
+	gg_canvas_text(c, (f->chart_left + f->chart_right) / 2, f->chart_bottom + 34, label,
+		       GG_ALIGN_CENTRE, black);
 }
 
 /* ---- per step ---- */
@@ -638,7 +524,7 @@ static void format_count(char *out, size_t size, uint64_t value)
 
 static int draw_steps(struct picture *p)
 {
-	struct canvas *c = &p->canvas;
+	struct gg_canvas *c = &p->canvas;
 	const struct gg_aggregate *aggregate = &p->data->aggregate;
 	const struct frame *f = &p->frame;
 	size_t steps = aggregate->step_count;
@@ -653,12 +539,12 @@ static int draw_steps(struct picture *p)
 	double bar = column * 0.72 < 1 ? 1 : column * 0.72;
 	char text[64];
 
-	set_font(c, 11, true);
-	draw_text(c, f->chart_left - 8, f->steps_top - 6, "per step", ALIGN_RIGHT, black);
-	set_font(c, 10, false);
-	draw_text(c, f->chart_left, f->steps_top - 6,
-		  "(a step starts at each marker; numbers as in 'gogrowth report')", ALIGN_LEFT,
-		  text_grey);
+	gg_canvas_font(c, 11, true);
+	gg_canvas_text(c, f->chart_left - 8, f->steps_top - 6, "per step", GG_ALIGN_RIGHT, black);
+	gg_canvas_font(c, 10, false);
+	gg_canvas_text(c, f->chart_left, f->steps_top - 6,
+		       "(a step starts at each marker; numbers as in 'gogrowth report')",
+		       GG_ALIGN_LEFT, text_grey);
 	for (unsigned m = 0; m < STEP_METRIC_COUNT; m++) {
 		double top = f->steps_top + m * (f->strip_height + f->strip_gap) + 2;
 		double bottom = top + f->strip_height;
@@ -666,14 +552,16 @@ static int draw_steps(struct picture *p)
 		for (size_t s = 0; s < steps; s++)
 			if (counts[s][m] > max)
 				max = counts[s][m];
-		set_font(c, 10, true);
-		draw_text(c, f->chart_left - 8, top + 12, step_metric_names[m], ALIGN_RIGHT, black);
-		set_font(c, 9, false);
+		gg_canvas_font(c, 10, true);
+		gg_canvas_text(c, f->chart_left - 8, top + 12, step_metric_names[m], GG_ALIGN_RIGHT,
+			       black);
+		gg_canvas_font(c, 9, false);
 		format_count(text, sizeof(text), max);
 		char scale[80];
 		snprintf(scale, sizeof(scale), "max %s", text);
-		draw_text(c, f->chart_left - 8, top + 25, scale, ALIGN_RIGHT, text_grey);
-		stroke_line(c, f->chart_left, bottom, f->chart_right, bottom, 1, black, false, "axis");
+		gg_canvas_text(c, f->chart_left - 8, top + 25, scale, GG_ALIGN_RIGHT, text_grey);
+		gg_canvas_line(c, f->chart_left, bottom, f->chart_right, bottom, 1, black, false,
+			       "axis");
 		for (size_t s = 0; s < steps; s++) {
 			uint64_t value = counts[s][m];
 			if (value == 0 || max == 0)
@@ -682,27 +570,27 @@ static int draw_steps(struct picture *p)
 			if (height < 1)
 				height = 1;
 			double x = f->chart_left + column * (double)s + (column - bar) / 2;
-			fill_rect(c, x, bottom - height, bar, height, step_metric_colours[m],
-				  step_metric_classes[m]);
+			gg_canvas_fill_rect(c, x, bottom - height, bar, height,
+					    step_metric_colours[m], step_metric_classes[m]);
 			format_count(text, sizeof(text), value);
-			set_font(c, 8, false);
-			if (text_width(c, text) + 2 <= column)
-				draw_text(c, x + bar / 2, bottom - height - 2, text, ALIGN_CENTRE,
-					  text_grey);
+			gg_canvas_font(c, 8, false);
+			if (gg_canvas_text_width(c, text) + 2 <= column)
+				gg_canvas_text(c, x + bar / 2, bottom - height - 2, text,
+					       GG_ALIGN_CENTRE, text_grey);
 		}
 	}
 	/* step numbers under the last strip, as many as fit */
 	double y = f->steps_top + STEP_METRIC_COUNT * (f->strip_height + f->strip_gap) + 8;
-	set_font(c, 9, false);
+	gg_canvas_font(c, 9, false);
 	snprintf(text, sizeof(text), "%zu", steps);
-	double every = ceil((text_width(c, text) + 6) / column);
+	double every = ceil((gg_canvas_text_width(c, text) + 6) / column);
 	for (size_t s = 0; s < steps; s += (size_t)every) {
 		snprintf(text, sizeof(text), "%zu", s + 1);
-		draw_text(c, f->chart_left + column * ((double)s + 0.5), y, text, ALIGN_CENTRE,
-			  black);
+		gg_canvas_text(c, f->chart_left + column * ((double)s + 0.5), y, text,
+			       GG_ALIGN_CENTRE, black);
 	}
-	set_font(c, 10, false);
-	draw_text(c, f->chart_left - 8, y, "step", ALIGN_RIGHT, black);
+	gg_canvas_font(c, 10, false);
+	gg_canvas_text(c, f->chart_left - 8, y, "step", GG_ALIGN_RIGHT, black);
 	free(counts);
 	return 0;
 }
@@ -711,104 +599,108 @@ static int draw_steps(struct picture *p)
 
 static void draw_legend(struct picture *p)
 {
-	struct canvas *c = &p->canvas;
+	struct gg_canvas *c = &p->canvas;
 	const struct gg_plot_data *data = p->data;
 	double x = p->frame.legend_left, y = p->frame.chart_top;
 	char text[96];
 
-	set_font(c, 11, true);
-	draw_text(c, x, y, "faults by trans=", ALIGN_LEFT, black);
+	gg_canvas_font(c, 11, true);
+	gg_canvas_text(c, x, y, "faults by trans=", GG_ALIGN_LEFT, black);
 	y += 16;
 	for (unsigned t = 0; t < GG_TRANS_COUNT; t++) {
-		fill_circle(c, x + 6, y - 4, 4.5, trans_colour((enum gg_trans)t), "legend");
-		set_font(c, 10, false);
+		gg_canvas_fill_circle(c, x + 6, y - 4, 4.5, trans_colour((enum gg_trans)t),
+				      "legend");
+		gg_canvas_font(c, 10, false);
 		snprintf(text, sizeof(text), "%s  %" PRIu64, gg_trans_name((enum gg_trans)t),
 			 data->faults_by_trans[t]);
-		draw_text(c, x + 16, y, text, ALIGN_LEFT,
-			  data->faults_by_trans[t] ? black : text_grey);
+		gg_canvas_text(c, x + 16, y, text, GG_ALIGN_LEFT,
+			       data->faults_by_trans[t] ? black : text_grey);
 		y += 15;
 	}
 	y += 8;
-	set_font(c, 11, true);
-	draw_text(c, x, y, "mark size: pages mapped", ALIGN_LEFT, black);
-	set_font(c, 9, false);
-	draw_text(c, x, y + 12, "(ptes= x entry size, in 4 KiB pages)", ALIGN_LEFT, text_grey);
+	gg_canvas_font(c, 11, true);
+	gg_canvas_text(c, x, y, "mark size: pages mapped", GG_ALIGN_LEFT, black);
+	gg_canvas_font(c, 9, false);
+	gg_canvas_text(c, x, y + 12, "(ptes= x entry size, in 4 KiB pages)", GG_ALIGN_LEFT,
+		       text_grey);
 	y += 30;
 	static const uint64_t sizes[] = { 1, 16, 512 };
 	for (unsigned i = 0; i < 3; i++) {
 		double cx = x + 10 + i * 70;
-		fill_circle(c, cx, y, mark_radius(sizes[i]), text_grey, "legend");
+		gg_canvas_fill_circle(c, cx, y, mark_radius(sizes[i]), text_grey, "legend");
 		snprintf(text, sizeof(text), "%" PRIu64, sizes[i]);
-		set_font(c, 10, false);
-		draw_text(c, cx + 14, y + 4, text, ALIGN_LEFT, black);
+		gg_canvas_font(c, 10, false);
+		gg_canvas_text(c, cx + 14, y + 4, text, GG_ALIGN_LEFT, black);
 	}
 	y += 26;
-	set_font(c, 11, true);
-	draw_text(c, x, y, "regions (mmap to munmap)", ALIGN_LEFT, black);
+	gg_canvas_font(c, 11, true);
+	gg_canvas_text(c, x, y, "regions (mmap to munmap)", GG_ALIGN_LEFT, black);
 	y += 16;
-	set_font(c, 10, false);
+	gg_canvas_font(c, 10, false);
 	for (unsigned k = 0; k < GG_PLOT_REGION_KIND_COUNT; k++) {
-		fill_rect(c, x, y - 9, 12, 10, region_colours[k], "legend");
-		draw_text(c, x + 18, y, region_names[k], ALIGN_LEFT, black);
+		gg_canvas_fill_rect(c, x, y - 9, 12, 10, region_colours[k], "legend");
+		gg_canvas_text(c, x + 18, y, region_names[k], GG_ALIGN_LEFT, black);
 		y += 15;
 	}
-	stroke_line(c, x + 6, y - 10, x + 6, y + 1, 1, mmap_edge, false, "legend");
-	draw_text(c, x + 18, y, "mapped (left edge)", ALIGN_LEFT, black);
+	gg_canvas_line(c, x + 6, y - 10, x + 6, y + 1, 1, mmap_edge, false, "legend");
+	gg_canvas_text(c, x + 18, y, "mapped (left edge)", GG_ALIGN_LEFT, black);
 	y += 15;
-	stroke_line(c, x + 6, y - 10, x + 6, y + 1, 1.5, munmap_edge, false, "legend");
-	draw_text(c, x + 18, y, "unmapped or replaced", ALIGN_LEFT, black);
+	gg_canvas_line(c, x + 6, y - 10, x + 6, y + 1, 1.5, munmap_edge, false, "legend");
+	gg_canvas_text(c, x + 18, y, "unmapped or replaced", GG_ALIGN_LEFT, black);
 	y += 23;
-	set_font(c, 11, true);
-	draw_text(c, x, y, "TLB flushes", ALIGN_LEFT, black);
+	gg_canvas_font(c, 11, true);
+	gg_canvas_text(c, x, y, "TLB flushes", GG_ALIGN_LEFT, black);
 	y += 16;
-	set_font(c, 10, false);
-	fill_rect(c, x + 5, y - 11, 2, 12, flush_colour, "legend");
-	snprintf(text, sizeof(text), "flushed range  %zu", data->flush_count - data->whole_mm_flushes);
-	draw_text(c, x + 18, y, text, ALIGN_LEFT, black);
+	gg_canvas_font(c, 10, false);
+	gg_canvas_fill_rect(c, x + 5, y - 11, 2, 12, flush_colour, "legend");
+	snprintf(text, sizeof(text), "flushed range  %zu",
+		 data->flush_count - data->whole_mm_flushes);
+	gg_canvas_text(c, x + 18, y, text, GG_ALIGN_LEFT, black);
 	y += 15;
-	stroke_line(c, x + 6, y - 11, x + 6, y + 1, 1.5, whole_flush_colour, true, "legend");
+	gg_canvas_line(c, x + 6, y - 11, x + 6, y + 1, 1.5, whole_flush_colour, true, "legend");
 	snprintf(text, sizeof(text), "whole mm (pages=all)  %" PRIu64, data->whole_mm_flushes);
-	draw_text(c, x + 18, y, text, ALIGN_LEFT, black);
+	gg_canvas_text(c, x + 18, y, text, GG_ALIGN_LEFT, black);
 	y += 23;
-	set_font(c, 11, true);
-	draw_text(c, x, y, "markers", ALIGN_LEFT, black);
+	gg_canvas_font(c, 11, true);
+	gg_canvas_text(c, x, y, "markers", GG_ALIGN_LEFT, black);
 	y += 16;
-	set_font(c, 10, false);
-	stroke_line(c, x + 6, y - 11, x + 6, y + 1, 1, marker_colour, false, "legend");
-	draw_text(c, x + 18, y, "a step starts (its number)", ALIGN_LEFT, black);
+	gg_canvas_font(c, 10, false);
+	gg_canvas_line(c, x + 6, y - 11, x + 6, y + 1, 1, marker_colour, false, "legend");
+	gg_canvas_text(c, x + 18, y, "a step starts (its number)", GG_ALIGN_LEFT, black);
 	y += 15;
-	stroke_line(c, x + 6, y - 8, x + 6, y, 2, lost_colour, false, "legend");
+	gg_canvas_line(c, x + 6, y - 8, x + 6, y, 2, lost_colour, false, "legend");
 	snprintf(text, sizeof(text), "events lost  %" PRIu64, data->aggregate.lost_total);
-	draw_text(c, x + 18, y, text, ALIGN_LEFT, data->aggregate.lost_total ? black : text_grey);
+	gg_canvas_text(c, x + 18, y, text, GG_ALIGN_LEFT,
+		       data->aggregate.lost_total ? black : text_grey);
 }
 
 static void draw_title(struct picture *p)
 {
-	struct canvas *c = &p->canvas;
+	struct gg_canvas *c = &p->canvas;
 	const struct gg_plot_data *data = p->data;
 	char text[400], name[300];
 
-	set_font(c, 15, true);
-	clean_text(c, name, sizeof(name), p->options->title, strlen(p->options->title),
-		   p->frame.width - 240);
+	gg_canvas_font(c, 15, true);
+	gg_canvas_clean_text(c, name, sizeof(name), p->options->title, strlen(p->options->title),
+			     p->frame.width - 240);
 	snprintf(text, sizeof(text), "gogrowth plot: %s", name);
-	draw_text(c, 14, 22, text, ALIGN_LEFT, black);
-	set_font(c, 11, false);
+	gg_canvas_text(c, 14, 22, text, GG_ALIGN_LEFT, black);
+	gg_canvas_font(c, 11, false);
 	snprintf(text, sizeof(text),
 		 "%" PRIu64 " events, %zu steps, %zu mmaps seen, %zu faults mapping %" PRIu64
 		 " pages, %zu TLB flushes, %" PRIu64 " lost",
 		 data->event_count, data->aggregate.step_count, data->aggregate.mapping_count,
 		 data->fault_count, data->fault_pages, data->flush_count,
 		 data->aggregate.lost_total);
-	draw_text(c, 14, 42, text, ALIGN_LEFT, text_grey);
+	gg_canvas_text(c, 14, 42, text, GG_ALIGN_LEFT, text_grey);
 }
 
 /* 0, or -1 when out of memory. */
 static int draw_picture(struct picture *p)
 {
-	struct canvas *c = &p->canvas;
+	struct gg_canvas *c = &p->canvas;
 	const struct frame *f = &p->frame;
-	fill_rect(c, 0, 0, f->width, f->height, white, "background");
+	gg_canvas_fill_rect(c, 0, 0, f->width, f->height, white, "background");
 	draw_title(p);
 	draw_lanes(p);
 	draw_regions(p);
@@ -822,121 +714,25 @@ static int draw_picture(struct picture *p)
 	if (p->lanes.count == 0) {
 		static const char note[] =
 			"no mmaps, faults or TLB flush ranges in this stream: no address to show";
-		double x = (f->chart_left + f->chart_right) / 2, y = (f->chart_top + f->chart_bottom) / 2;
-		set_font(c, 13, false);
-		double width = text_width(c, note);
-		fill_rect(c, x - width / 2 - 8, y - 18, width + 16, 28, white, "note");
-		draw_text(c, x, y, note, ALIGN_CENTRE, text_grey);
+		double x = (f->chart_left + f->chart_right) / 2,
+		       y = (f->chart_top + f->chart_bottom) / 2;
+		gg_canvas_font(c, 13, false);
+		double width = gg_canvas_text_width(c, note);
+		gg_canvas_fill_rect(c, x - width / 2 - 8, y - 18, width + 16, 28, white, "note");
+		gg_canvas_text(c, x, y, note, GG_ALIGN_CENTRE, text_grey);
 	}
 	return draw_steps(p);
 }
 
-/* ---- output ---- */
-
-struct memory {
-	char *bytes;
-	size_t length, capacity;
-	bool failed;
-};
-
-static cairo_status_t write_to_memory(void *closure, const unsigned char *data, unsigned length)
+/* gg_canvas_drawing for the picture. */
+static int draw_on(struct gg_canvas *canvas, void *context)
 {
-	struct memory *memory = closure;
-	if (memory->length + length > memory->capacity) {
-		size_t wanted = memory->capacity ? memory->capacity : 1 << 16;
-		while (wanted < memory->length + length)
-			wanted *= 2;
-		char *grown = realloc(memory->bytes, wanted);
-		if (!grown) {
-			memory->failed = true;
-			return CAIRO_STATUS_NO_MEMORY;
-		}
-		memory->bytes = grown;
-		memory->capacity = wanted;
-	}
-	memcpy(memory->bytes + memory->length, data, length);
-	memory->length += length;
-	return CAIRO_STATUS_SUCCESS;
+	struct picture *p = context;
+	p->canvas = *canvas;
+	return draw_picture(p);
 }
 
-static cairo_status_t write_to_file(void *closure, const unsigned char *data, unsigned length)
-{
-	return fwrite(data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS
-							  : CAIRO_STATUS_WRITE_ERROR;
-}
-
-static cairo_surface_t *create_surface(const struct gg_plot_options *options, FILE *file,
-				       struct memory *svg)
-{
-	switch (options->format) {
-	case GG_PLOT_PNG:
-		return cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)options->width,
-						  (int)options->height);
-	case GG_PLOT_PDF:
-		return cairo_pdf_surface_create_for_stream(write_to_file, file, options->width,
-							   options->height);
-	case GG_PLOT_SVG: {
-		cairo_surface_t *surface = cairo_svg_surface_create_for_stream(
-			write_to_memory, svg, options->width, options->height);
-		cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PX);
-		return surface;
-	}
-	}
-	return NULL;
-}
-
-/* Render into file; 0, or 1 after a message. */
-static int render(struct picture *p, FILE *file, FILE *err)
-{
-	const struct gg_plot_options *options = p->options;
-	struct memory svg = { 0 };
-	struct gg_svg_classes classes = { 0 };
-	cairo_surface_t *surface = create_surface(options, file, &svg);
-	cairo_t *cr = cairo_create(surface);
-	int status = 0;
-
-	p->canvas.cr = cr;
-	p->canvas.classes = options->format == GG_PLOT_SVG ? &classes : NULL;
-	if (draw_picture(p)) {
-		fprintf(err, "gogrowth: out of memory\n");
-		status = 1;
-	}
-	cairo_status_t drawn = cairo_status(cr);
-	cairo_destroy(cr);
-	if (status == 0 && drawn != CAIRO_STATUS_SUCCESS) {
-		fprintf(err, "gogrowth: plot: drawing failed: %s\n", cairo_status_to_string(drawn));
-		status = 1;
-	}
-	if (status == 0 && options->format == GG_PLOT_PNG) {
-		drawn = cairo_surface_write_to_png_stream(surface, write_to_file, file);
-		if (drawn != CAIRO_STATUS_SUCCESS) {
-			fprintf(err, "gogrowth: plot: cannot write '%s': %s\n",
-				options->output_path, cairo_status_to_string(drawn));
-			status = 1;
-		}
-	}
-	cairo_surface_finish(surface);
-	drawn = cairo_surface_status(surface);
-	cairo_surface_destroy(surface);
-	if (status == 0 && (drawn != CAIRO_STATUS_SUCCESS || svg.failed)) {
-		fprintf(err, "gogrowth: plot: cannot write '%s': %s\n", options->output_path,
-			svg.failed ? "out of memory" : cairo_status_to_string(drawn));
-		status = 1;
-	}
-	if (status == 0 && options->format == GG_PLOT_SVG &&
-	    gg_svg_write_classes(file, svg.bytes, svg.length, &classes)) {
-		/* cairo wrote other elements than expected: the picture is still right */
-		fprintf(err, "gogrowth: plot: warning: SVG written without element classes "
-			     "(this cairo's output pairs differently)\n");
-		fwrite(svg.bytes, 1, svg.length, file);
-	}
-	free(svg.bytes);
-	gg_svg_classes_free(&classes);
-	return status;
-}
-
-int gg_plot_draw(const struct gg_plot_data *data, const struct gg_plot_options *options,
-		 FILE *err)
+int gg_plot_draw(const struct gg_plot_data *data, const struct gg_plot_options *options, FILE *err)
 {
 	struct picture p = { .data = data, .options = options };
 	p.frame = lay_out(options, data->marker_count > 0);
@@ -945,22 +741,8 @@ int gg_plot_draw(const struct gg_plot_data *data, const struct gg_plot_options *
 		fprintf(err, "gogrowth: out of memory\n");
 		return 1;
 	}
-	FILE *file = fopen(options->output_path, "wb");
-	if (!file) {
-		fprintf(err, "gogrowth: plot: cannot write '%s': %s\n", options->output_path,
-			strerror(errno));
-		gg_plot_lanes_free(&p.lanes);
-		return 1;
-	}
-	int status = render(&p, file, err);
-	if (fclose(file) != 0 && status == 0) {
-		fprintf(err, "gogrowth: plot: cannot write '%s': %s\n", options->output_path,
-			strerror(errno));
-		status = 1;
-	}
-	if (status)
-		unlink(options->output_path);
+	int status = gg_canvas_render(options->output_path, options->format, options->width,
+				      options->height, draw_on, &p, err);
 	gg_plot_lanes_free(&p.lanes);
-	cairo_debug_reset_static_data(); /* fonts and caches: valgrind sees no leak */
 	return status;
 }

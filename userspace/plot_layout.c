@@ -82,7 +82,8 @@ int gg_plot_lanes_build(struct gg_plot_lanes *lanes, const struct gg_plot_span *
 				last->end = sorted[i].end;
 		} else {
 			lanes->lane[lanes->count++] =
-				(struct gg_plot_lane){ .start = sorted[i].start, .end = sorted[i].end };
+				(struct gg_plot_lane){ .start = sorted[i].start,
+						       .end = sorted[i].end };
 		}
 	}
 	free(sorted);

@@ -4,11 +4,12 @@
  * markers and flushes of a `gogrowth plot` picture (cairo writes no ids or classes of its own).
  *
  * The drawing names every fill and stroke it makes, in order; cairo writes each of them as one
- * `<path>` element of the page (a fill of the whole page as a `<rect>`), in the same order (its glyphs, clip paths, patterns and masks
- * are `<path>`s too, but inside `<defs>`, `<symbol>`, `<clipPath>`, `<pattern>` or `<mask>`,
- * which are skipped). gg_svg_write_classes() adds `class="NAME"` to the page's paths. The drawing
- * must not fill and then stroke the same path (cairo would merge the two into one element), nor
- * make a fill or stroke that draws nothing (cairo drops it).
+ * `<path>` element of the page (a fill of the whole page as a `<rect>`), in the same order (its
+ * glyphs, clip paths, patterns and masks are `<path>`s too, but inside `<defs>`, `<symbol>`,
+ * `<clipPath>`, `<pattern>` or `<mask>`, which are skipped). gg_svg_write_classes() adds
+ * `class="NAME"` to the page's paths. The drawing must not fill and then stroke the same path
+ * (cairo would merge the two into one element), nor make a fill or stroke that draws nothing
+ * (cairo drops it).
  */
 #ifndef GOGROWTH_PLOT_SVG_H
 #define GOGROWTH_PLOT_SVG_H
