@@ -180,8 +180,12 @@ static ssize_t gg_pipe_read(struct file *file, char __user *ubuf,
 
 	if (!count)
 		return 0;
-	if (mutex_lock_interruptible(&p->lock))
+	if (file->f_flags & O_NONBLOCK) {
+		if (!mutex_trylock(&p->lock))
+			return -EAGAIN;
+	} else if (mutex_lock_interruptible(&p->lock)) {
 		return -ERESTARTSYS;
+	}
 	while (done < count) {
 		size_t n;
 
@@ -200,10 +204,14 @@ static ssize_t gg_pipe_read(struct file *file, char __user *ubuf,
 				ret = -EAGAIN;
 				break;
 			}
+			/* Sleep unlocked: a non-blocking read must not wait behind us. */
+			mutex_unlock(&p->lock);
 			ret = wait_event_interruptible(gg_ring_wq,
 						       gg_pipe_ready());
 			if (ret)
-				break;
+				return ret;
+			if (mutex_lock_interruptible(&p->lock))
+				return -ERESTARTSYS;
 			continue;
 		}
 		n = min(count - done, p->len - p->off);

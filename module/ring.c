@@ -170,15 +170,17 @@ static void gg_account_missed(struct gg_cpu_stats *st)
 		return;
 	if (atomic_long_cmpxchg(&gg_missed_seen, seen, now) != seen)
 		return;
+	/* Missed events take their seq numbers too: the gap shows where. */
+	atomic64_add(delta, &gg_seq);
 	gg_add(&st->generated, delta);
 	gg_add(&st->lost, delta);
 	gg_add(&st->pending, delta);
 }
 
-static void gg_fill_hdr(struct gg_hdr *h, enum gg_type type, u64 ts,
+static void gg_fill_hdr(struct gg_hdr *h, enum gg_type type, u64 seq, u64 ts,
 			const struct mm_struct *mm, u32 len)
 {
-	h->seq = atomic64_inc_return(&gg_seq);
+	h->seq = seq;
 	h->ts = ts;
 	h->type = type;
 	h->cpu = smp_processor_id();
@@ -207,7 +209,8 @@ static bool gg_write_lost(struct gg_cpu_stats *st, u64 ts)
 	if (!ev)
 		return false;
 	rec = ring_buffer_event_data(ev);
-	gg_fill_hdr(&rec->h, GG_EV_LOST, ts, NULL, len);
+	gg_fill_hdr(&rec->h, GG_EV_LOST, atomic64_inc_return(&gg_seq), ts,
+		    NULL, len);
 	rec->u.lost.count = st->pending;
 	gg_rb_unlock_commit(gg_buf, ev);
 	WRITE_ONCE(st->pending, 0);
@@ -228,7 +231,7 @@ void gg_emit(enum gg_type type, const struct mm_struct *mm,
 	struct gg_cpu_stats *st;
 	struct gg_rec *rec;
 	unsigned long flags;
-	u64 ts;
+	u64 seq, ts;
 
 	if (WARN_ON_ONCE(type >= GG_EV_NR || len > sizeof(rec->u)))
 		return;
@@ -239,6 +242,12 @@ void gg_emit(enum gg_type type, const struct mm_struct *mm,
 	ts = ktime_get_mono_fast_ns();
 	raw_write_seqcount_begin(&st->sc);
 	gg_account_missed(st);
+	/*
+	 * The seq is the event's whether or not it is recorded: a reader sees
+	 * a gap where events were lost, and the lost record that follows on
+	 * this CPU says how many.
+	 */
+	seq = atomic64_inc_return(&gg_seq);
 	gg_add(&st->generated, 1);
 	gg_add(&st->by_type[type], 1);
 	if (st->pending && !gg_write_lost(st, ts))
@@ -247,7 +256,7 @@ void gg_emit(enum gg_type type, const struct mm_struct *mm,
 	if (!ev)
 		goto lost;
 	rec = ring_buffer_event_data(ev);
-	gg_fill_hdr(&rec->h, type, ts, mm, len);
+	gg_fill_hdr(&rec->h, type, seq, ts, mm, len);
 	memcpy(&rec->u, payload, len);
 	gg_rb_unlock_commit(gg_buf, ev);
 	gg_add(&st->recorded, 1);
@@ -476,8 +485,15 @@ struct gg_snap *gg_snap_open(void)
 	/* The snapshot ends at what was recorded when it was opened. */
 	s->max_seq = atomic64_read(&gg_seq);
 	s->gen = gg_clear_gen;
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
 		s->it[cpu] = ring_buffer_read_start(gg_buf, cpu, GFP_KERNEL);
+		/* An online CPU has a ring: leaving it out would hide its events. */
+		if (!s->it[cpu] && cpu_online(cpu)) {
+			mutex_unlock(&gg_read_mutex);
+			gg_snap_close(s);
+			return NULL;
+		}
+	}
 	mutex_unlock(&gg_read_mutex);
 	return s;
 fail:
