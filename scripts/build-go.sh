@@ -148,6 +148,8 @@ for v in $versions; do
 			"$go" version -m "$b/bin/go-slice-$v" | sed -e 's/^\t*//' -e 's|^/.*/||' | grep -Ev '^(path|mod)[[:space:]]'
 		} >"$b/bin/go-godebug-$v"
 		touch "$b/.complete"
+		# builds of older sources are of no use
+		for old in "$gocache/build/$v"-*; do [ "$old" = "$b" ] || rm -rf "$old"; done
 	fi
 	cp "$b/bin/"* "$out/"
 	built+=("$v")
