@@ -291,6 +291,58 @@ long long gg_stat(const char *line_key, const char *word)
 	return val;
 }
 
+bool gg_stats_consistent(struct gg_stats *st, char *why, size_t size)
+{
+	long long sum_g = 0, sum_r = 0, sum_l = 0;
+	int online = (int)sysconf(_SC_NPROCESSORS_ONLN), cpu, k;
+	char *text = gg_read_file("stats", NULL), *save = NULL, *line;
+	bool ok = true, total = false, seen[1024] = { false };
+
+	memset(st, 0, sizeof(*st));
+	if (!text) {
+		snprintf(why, size, "stats cannot be read: %s", strerror(errno));
+		return false;
+	}
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		long long g, r, l;
+
+		if (sscanf(line, "cpu%d generated %lld recorded %lld lost %lld", &cpu, &g, &r,
+			   &l) == 4) {
+			if (cpu >= 0 && cpu < 1024)
+				seen[cpu] = true;
+			st->cpus++;
+			sum_g += g;
+			sum_r += r;
+			sum_l += l;
+			if (g != r + l && ok) {
+				snprintf(why, size, "cpu%d: generated %lld != recorded %lld + lost %lld",
+					 cpu, g, r, l);
+				ok = false;
+			}
+		} else if (sscanf(line, "total generated %lld recorded %lld lost %lld",
+				  &st->generated, &st->recorded, &st->lost) == 3) {
+			total = true;
+		}
+	}
+	free(text);
+	for (k = 0; k < online && k < 1024 && ok; k++) {
+		if (!seen[k]) {
+			snprintf(why, size, "no cpu%d line for an online CPU", k);
+			ok = false;
+		}
+	}
+	if (ok && !total) {
+		snprintf(why, size, "no total line");
+		ok = false;
+	}
+	if (ok && (sum_g != st->generated || sum_r != st->recorded || sum_l != st->lost)) {
+		snprintf(why, size, "the CPU lines sum to %lld/%lld/%lld, the total says %lld/%lld/%lld",
+			 sum_g, sum_r, sum_l, st->generated, st->recorded, st->lost);
+		ok = false;
+	}
+	return ok;
+}
+
 uint64_t gg_pagemap_pfn(const void *addr)
 {
 	uint64_t entry = 0;

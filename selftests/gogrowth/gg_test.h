@@ -72,6 +72,19 @@ int gg_set_target(int pid);
  */
 long long gg_stat(const char *line_key, const char *word);
 
+/* Counters of one `stats` read. */
+struct gg_stats {
+	long long generated, recorded, lost;	/* the "total" line */
+	int cpus;				/* cpuN lines seen */
+};
+
+/*
+ * Reads `stats` once and checks it adds up: a cpuN line for every online
+ * CPU, generated == recorded + lost on each, and the lines sum to the total
+ * line. False, with the reason in @why, when any of that fails.
+ */
+bool gg_stats_consistent(struct gg_stats *st, char *why, size_t size);
+
 /* The PFN /proc/self/pagemap reports for @addr (0 when not present). */
 uint64_t gg_pagemap_pfn(const void *addr);
 

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every event type and every key Documentation/ABI.md lists, checked
+ * against the real module, one row per action in the style of the
+ * kernel's selftests/mm/cow.c: the action runs between two markers and
+ * says which event it must produce and what its keys must hold.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "gg_test.h"
+
+#define MAX_KEYS 16
+
+/* What the event must hold: key=value pairs, compared as text or as numbers. */
+struct expect {
+	const char *type;
+	int nkeys;
+	struct {
+		const char *key;
+		char value[64];
+		bool numeric;	/* compare as numbers (0x12 == 18) */
+		bool present;	/* only that the key is there */
+	} k[MAX_KEYS];
+};
+
+static void want(struct expect *e, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void want(struct expect *e, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->k[e->nkeys].key = key;
+	va_start(ap, fmt);
+	vsnprintf(e->k[e->nkeys].value, sizeof(e->k[0].value), fmt, ap);
+	va_end(ap);
+	e->k[e->nkeys].numeric = false;
+	e->k[e->nkeys].present = false;
+	e->nkeys++;
+}
+
+static void want_num(struct expect *e, const char *key, uint64_t v)
+{
+	want(e, key, "%" PRIu64, v);
+	e->k[e->nkeys - 1].numeric = true;
+}
+
+static void want_key(struct expect *e, const char *key)
+{
+	want(e, key, "%s", "");
+	e->k[e->nkeys - 1].present = true;
+}
+
+/* The common prefix, on every event of this process. */
+static void want_prefix(struct expect *e, const char *type)
+{
+	e->type = type;
+	want_num(e, "pid", (uint64_t)getpid());
+	want_num(e, "tid", (uint64_t)syscall(SYS_gettid));
+	want_key(e, "seq");
+	want_key(e, "ts");
+	want_key(e, "cpu");
+	want_key(e, "cr3");
+	want_key(e, "pgd");
+}
+
+static char *region;
+
+static int act_mmap_anon(struct expect *e)
+{
+	region = mmap(NULL, 3 * GG_PAGE_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (region == MAP_FAILED)
+		return -1;
+	want_prefix(e, "mmap");
+	want_num(e, "addr", 0);
+	want_num(e, "len", 3 * GG_PAGE_SIZE);
+	want_num(e, "prot", PROT_READ | PROT_WRITE);
+	want_num(e, "flags", MAP_PRIVATE | MAP_ANONYMOUS);
+	want_num(e, "pgoff", 0);
+	want_num(e, "anon", 1);
+	want_num(e, "ret", (uintptr_t)region);
+	return 0;
+}
+
+static int act_mmap_file(struct expect *e)
+{
+	int fd = memfd_create("gg-events", MFD_CLOEXEC);
+	char *p;
+
+	if (fd < 0 || ftruncate(fd, 16 * GG_PAGE_SIZE))
+		return -1;
+	p = mmap(NULL, GG_PAGE_SIZE, PROT_READ, MAP_SHARED, fd, 5 * GG_PAGE_SIZE);
+	close(fd);
+	if (p == MAP_FAILED)
+		return -1;
+	want_prefix(e, "mmap");
+	want_num(e, "len", GG_PAGE_SIZE);
+	want_num(e, "prot", PROT_READ);
+	want_num(e, "flags", MAP_SHARED);
+	want_num(e, "pgoff", 5);
+	want_num(e, "anon", 0);
+	want(e, "file", "memfd:gg-events");
+	want_num(e, "ret", (uintptr_t)p);
+	munmap(p, GG_PAGE_SIZE);
+	return 0;
+}
+
+static int act_fault(struct expect *e)
+{
+	region[0] = 1;
+	want_prefix(e, "fault");
+	want_num(e, "addr", (uintptr_t)region);
+	want_key(e, "ip");
+	want(e, "access", "write");
+	want(e, "origin", "user");
+	want_key(e, "lock");
+	want(e, "level", "pte");
+	want_num(e, "old", 0);
+	want(e, "old_flags", "-------");
+	want_num(e, "old_pfn", 0);
+	want_num(e, "new_pfn", gg_pagemap_pfn(region));
+	want(e, "trans", "none->present");
+	want(e, "result", "minor");
+	want_key(e, "vmf");
+	want_key(e, "node");
+	want_key(e, "fflags");
+	/* new, new_flags, ptes, ptes_start, ptes_end: the next row */
+	return 0;
+}
+
+static int act_fault_entries(struct expect *e)
+{
+	region[GG_PAGE_SIZE] = 1;
+	want_prefix(e, "fault");
+	want_num(e, "addr", (uintptr_t)region + GG_PAGE_SIZE);
+	want_key(e, "new");
+	want(e, "new_flags", "PWUAD%c-", 'N');
+	want_num(e, "ptes", 1);
+	want_num(e, "ptes_start", (uintptr_t)region + GG_PAGE_SIZE);
+	want_num(e, "ptes_end", (uintptr_t)region + 2 * GG_PAGE_SIZE);
+	return 0;
+}
+
+static int act_mprotect(struct expect *e)
+{
+	if (mprotect(region, GG_PAGE_SIZE, PROT_READ))
+		return -1;
+	want_prefix(e, "mprotect");
+	want_num(e, "addr", (uintptr_t)region);
+	want_num(e, "len", GG_PAGE_SIZE);
+	want_num(e, "prot", PROT_READ);
+	want_num(e, "ret", 0);
+	return 0;
+}
+
+static int act_madvise(struct expect *e)
+{
+	if (madvise(region + GG_PAGE_SIZE, GG_PAGE_SIZE, MADV_DONTNEED))
+		return -1;
+	want_prefix(e, "madvise");
+	want_num(e, "addr", (uintptr_t)region + GG_PAGE_SIZE);
+	want_num(e, "len", GG_PAGE_SIZE);
+	want_num(e, "advice", MADV_DONTNEED);
+	want_num(e, "ret", 0);
+	return 0;
+}
+
+/* The flush that follows MADV_DONTNEED of a present page. */
+static int act_tlb_flush(struct expect *e)
+{
+	region[2 * GG_PAGE_SIZE] = 1;
+	if (madvise(region + 2 * GG_PAGE_SIZE, GG_PAGE_SIZE, MADV_DONTNEED))
+		return -1;
+	want_prefix(e, "tlb_flush");
+	want_num(e, "start", (uintptr_t)region + 2 * GG_PAGE_SIZE);
+	want_num(e, "end", (uintptr_t)region + 3 * GG_PAGE_SIZE);
+	want_num(e, "stride", 12);
+	want_num(e, "pages", 1);
+	want_num(e, "freed", 0);
+	return 0;
+}
+
+static int act_mremap(struct expect *e)
+{
+	char *moved = mremap(region, 3 * GG_PAGE_SIZE, 6 * GG_PAGE_SIZE, MREMAP_MAYMOVE);
+
+	if (moved == MAP_FAILED)
+		return -1;
+	want_prefix(e, "mremap");
+	want_num(e, "addr", (uintptr_t)region);
+	want_num(e, "old_len", 3 * GG_PAGE_SIZE);
+	want_num(e, "new_len", 6 * GG_PAGE_SIZE);
+	want_num(e, "flags", MREMAP_MAYMOVE);
+	want_num(e, "new_addr", 0);
+	want_num(e, "ret", (uintptr_t)moved);
+	region = moved;
+	return 0;
+}
+
+static int act_munmap(struct expect *e)
+{
+	if (munmap(region, 6 * GG_PAGE_SIZE))
+		return -1;
+	want_prefix(e, "munmap");
+	want_num(e, "addr", (uintptr_t)region);
+	want_num(e, "len", 6 * GG_PAGE_SIZE);
+	want_num(e, "ret", 0);
+	return 0;
+}
+
+static int act_munmap_error(struct expect *e)
+{
+	/* An unaligned address: EINVAL, recorded as -22. */
+	if (munmap((char *)GG_PAGE_SIZE + 1, GG_PAGE_SIZE) == 0 || errno != EINVAL)
+		return -1;
+	want_prefix(e, "munmap");
+	want_num(e, "addr", GG_PAGE_SIZE + 1);
+	want(e, "ret", "-22");
+	return 0;
+}
+
+static int act_brk(struct expect *e)
+{
+	uintptr_t cur = (uintptr_t)syscall(SYS_brk, 0);
+	uintptr_t next = (uintptr_t)syscall(SYS_brk, cur + 4 * GG_PAGE_SIZE);
+
+	if (next != cur + 4 * GG_PAGE_SIZE)
+		return -1;
+	want_prefix(e, "brk");
+	want_num(e, "brk", cur + 4 * GG_PAGE_SIZE);
+	want_num(e, "ret", next);
+	return 0;
+}
+
+static int act_fork(struct expect *e)
+{
+	pid_t child = fork();
+
+	if (child < 0)
+		return -1;
+	if (child == 0)
+		_exit(3);
+	waitpid(child, NULL, 0);
+	want_prefix(e, "fork");
+	want_num(e, "child", (uint64_t)child);
+	want_num(e, "thread", 0);
+	return 0;
+}
+
+static int act_marker(struct expect *e)
+{
+	if (gg_marker("a marker with spaces = and more"))
+		return -1;
+	want_prefix(e, "marker");
+	want(e, "text", "a marker with spaces = and more");
+	return 0;
+}
+
+struct row {
+	const char *name;
+	int (*act)(struct expect *e);
+};
+
+/* In order: later rows use the region earlier ones mapped. */
+static const struct row rows[] = {
+	{ "mmap of anonymous memory", act_mmap_anon },
+	{ "mmap of a file at a page offset", act_mmap_file },
+	{ "first write fault", act_fault },
+	{ "fault entries and ptes", act_fault_entries },
+	{ "mprotect", act_mprotect },
+	{ "madvise", act_madvise },
+	{ "tlb_flush of one dropped page", act_tlb_flush },
+	{ "mremap that grows and moves", act_mremap },
+	{ "munmap", act_munmap },
+	{ "munmap that fails", act_munmap_error },
+	{ "brk", act_brk },
+	{ "fork", act_fork },
+	{ "marker", act_marker },
+};
+
+/* Does @line hold every key of @e with its value? The first mismatch in @why. */
+static bool line_matches(const char *line, const struct expect *e, char *why, size_t size)
+{
+	char got[300];
+	int i;
+
+	if (!gg_line_is(line, e->type))
+		return false;
+	for (i = 0; i < e->nkeys; i++) {
+		int64_t a;
+
+		if (!gg_line_value(line, e->k[i].key, got, sizeof(got))) {
+			snprintf(why, size, "no key %s", e->k[i].key);
+			return false;
+		}
+		if (e->k[i].present)
+			continue;
+		if (e->k[i].numeric ? !gg_line_num(line, e->k[i].key, &a) ||
+				      (uint64_t)a != strtoull(e->k[i].value, NULL, 10)
+				    : strcmp(got, e->k[i].value) != 0) {
+			snprintf(why, size, "%s=%.64s, expected %s", e->k[i].key, got,
+				 e->k[i].value);
+			return false;
+		}
+	}
+	return true;
+}
+
+FIXTURE(events)
+{
+	struct gg_events ev;
+};
+
+FIXTURE_SETUP(events)
+{
+	char params[32];
+
+	memset(&self->ev, 0, sizeof(self->ev));
+	if (gg_is_loaded())
+		ASSERT_EQ(0, gg_unload());
+	snprintf(params, sizeof(params), "pid=%d", getpid());
+	ASSERT_EQ(0, gg_load(params));
+}
+
+FIXTURE_TEARDOWN(events)
+{
+	gg_events_free(&self->ev);
+	gg_unload();
+}
+
+TEST_F(events, every_type_and_key)
+{
+	struct expect e[sizeof(rows) / sizeof(rows[0])];
+	char begin[64], end[64], why[200], last_why[200];
+	size_t r;
+
+	memset(e, 0, sizeof(e));
+	for (r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		snprintf(begin, sizeof(begin), "row-%zu-begin", r);
+		snprintf(end, sizeof(end), "row-%zu-end", r);
+		ASSERT_EQ(0, gg_marker(begin));
+		ASSERT_EQ(0, rows[r].act(&e[r])) TH_LOG("%s: %s", rows[r].name, strerror(errno));
+		ASSERT_EQ(0, gg_marker(end));
+	}
+	ASSERT_TRUE(gg_events_read(&self->ev));
+	for (r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		long b, z, i;
+		bool found = false;
+
+		snprintf(begin, sizeof(begin), "row-%zu-begin", r);
+		snprintf(end, sizeof(end), "row-%zu-end", r);
+		b = gg_events_marker(&self->ev, begin);
+		z = gg_events_marker(&self->ev, end);
+		ASSERT_TRUE(b >= 0 && z > b) TH_LOG("%s: markers missing", rows[r].name);
+		snprintf(last_why, sizeof(last_why), "no ev=%s line", e[r].type);
+		/* A marker row's own marker comes after its begin marker. */
+		for (i = b + 1; i < z && !found; i++) {
+			why[0] = '\0';
+			found = line_matches(self->ev.line[i], &e[r], why, sizeof(why));
+			if (!found && why[0])
+				snprintf(last_why, sizeof(last_why), "%s", why);
+		}
+		EXPECT_TRUE(found) TH_LOG("%s: %s", rows[r].name, last_why);
+	}
+}
+
+/* exec and exit: a process of their own. */
+TEST_F(events, exec_and_exit)
+{
+	char params[64], why[200];
+	struct expect x;
+	int status, go[2];
+	bool exec_found = false, exit_found = false;
+	char c = 'g';
+	pid_t child;
+	size_t k;
+
+	gg_unload();
+	ASSERT_EQ(0, pipe(go));
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (child == 0) {
+		char *argv[] = { "/bin/sh", "-c", "exit 7", NULL };
+
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	snprintf(params, sizeof(params), "pid=%d", child);
+	ASSERT_EQ(0, gg_load(params));
+	ASSERT_EQ(1, write(go[1], &c, 1));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 7);
+	ASSERT_TRUE(gg_events_read(&self->ev));
+	for (k = 0; k < self->ev.count; k++) {
+		const char *line = self->ev.line[k];
+		int64_t pid;
+
+		if (!gg_line_num(line, "pid", &pid) || pid != child)
+			continue;
+		memset(&x, 0, sizeof(x));
+		x.type = "exec";
+		want(&x, "filename", "/bin/sh");
+		want_key(&x, "pgd");
+		exec_found |= line_matches(line, &x, why, sizeof(why));
+		memset(&x, 0, sizeof(x));
+		x.type = "exit";
+		want_num(&x, "code", 7 << 8);
+		want_num(&x, "group_dead", 1);
+		exit_found |= line_matches(line, &x, why, sizeof(why));
+	}
+	EXPECT_TRUE(exec_found);
+	EXPECT_TRUE(exit_found);
+}
+
+/* lost: a 4 KiB ring overflowed by the test's own faults. */
+TEST_F(events, lost_record)
+{
+	char params[64], why[200], buf[4096];
+	int cpu, cpus = (int)sysconf(_SC_NPROCESSORS_ONLN), fd;
+	struct expect x;
+	int64_t count, sum = 0;
+	size_t k;
+
+	gg_unload();
+	snprintf(params, sizeof(params), "pid=%d ring_kb=4", getpid());
+	ASSERT_EQ(0, gg_load(params));
+	gg_touch_new_pages(1000);
+	/* Drain, then one event on each CPU: the loss pending there is written before it. */
+	fd = open(GG_DEBUGFS "/events_pipe", O_RDONLY | O_NONBLOCK);
+	ASSERT_GE(fd, 0);
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	close(fd);
+	for (cpu = 0; cpu < cpus; cpu++) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set) == 0)
+			ASSERT_EQ(0, gg_marker("after the loss"));
+	}
+	ASSERT_TRUE(gg_events_read(&self->ev));
+	memset(&x, 0, sizeof(x));
+	x.type = "lost";
+	want_key(&x, "seq");
+	want_key(&x, "ts");
+	want_key(&x, "cpu");
+	want_num(&x, "pid", 0);
+	want_num(&x, "tid", 0);
+	want_num(&x, "cr3", 0);
+	want_num(&x, "pgd", 0);
+	want_key(&x, "count");
+	for (k = 0; k < self->ev.count; k++)
+		if (line_matches(self->ev.line[k], &x, why, sizeof(why)) &&
+		    gg_line_num(self->ev.line[k], "count", &count))
+			sum += count;
+	EXPECT_GT(sum, 0);
+	EXPECT_EQ(gg_stat("total", "lost"), sum);
+}
+
+TEST_HARNESS_MAIN
