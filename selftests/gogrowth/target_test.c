@@ -297,9 +297,8 @@ TEST_F(target, reused_pid_is_not_traced)
 	long exit_line, i;
 	pid_t again;
 
+	/* Its checks may be hidden by the SKIP below: exit_is_recorded_and_clears_pid has them. */
 	target_exits(_metadata, &self->ev, &w);
-	if (_metadata->passed == 0)
-		return;
 
 	/* A new process with the old target's pid number does the same work. */
 	again = fork_with_pid(w.pid, &go);
