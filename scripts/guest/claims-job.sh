@@ -37,6 +37,10 @@ for n in $names; do
 			if (c == hex(f["pgd"])) cr3same++; else cr3other++
 			cr3[f["cr3"]] = 1
 		}
+		# the heap: sysReserve arena reservations (PROT_NONE, at a hint, 64 MiB multiples)
+		if (ev == "mmap" && f["prot"] == "0x0" && f["addr"] != "0x0" && f["len"] % 67108864 == 0) {
+			nres++; rlo[nres] = hex(f["ret"]); rhi[nres] = rlo[nres] + f["len"]
+		}
 		if (ev == "mmap" && growing) {
 			mmaps++
 			if (hex(f["flags"]) % 32 >= 16 && f["prot"] == "0x3") {
@@ -54,7 +58,11 @@ for n in $names; do
 				if (substr(f["new_flags"], 2, 1) == "W") first_w++; else first_ro++
 				if (substr(f["new_flags"], 3, 1) == "U") first_u++
 			}
-			if (f["trans"] == "ro->rw-cow") cow++
+			if (f["trans"] == "ro->rw-cow") {
+				cow++
+				a = hex(f["addr"])
+				for (r = 1; r <= nres; r++) if (a >= rlo[r] && a < rhi[r]) { heap_cow++; if (f["level"] == "pmd") heap_cow_pmd++; break }
+			}
 			if (f["level"] == "pte" && substr(f["old_flags"], 7, 1) == "H") hzsplit++
 			if (f["node"] != "") nodes[f["node"]] = 1
 		}
@@ -69,6 +77,7 @@ for n in $names; do
 		nc = 0; for (k in cr3) nc++
 		printf "FIG %s steps %d\nFIG %s mmaps_growing %d\nFIG %s commits %d\nFIG %s commit_addr0 %d\nFIG %s commit_4m %d\nFIG %s commit_64k_2m %d\nFIG %s commit_lens %s\nFIG %s reserves_growing %d\n",
 			seq, steps, seq, mmaps, seq, commits, seq, commit_addr0, seq, commit_4m, seq, commit_64k_2m, seq, lenlist == "" ? "-" : lenlist, seq, reserves
+		printf "FIG %s heap_cow %d\nFIG %s heap_cow_pmd %d\n", seq, heap_cow, seq, heap_cow_pmd
 		printf "FIG %s munmaps %d\nFIG %s first %d\nFIG %s first_w %d\nFIG %s first_ro %d\nFIG %s first_u %d\nFIG %s cow %d\nFIG %s hzsplit %d\n",
 			seq, munmaps, seq, first, seq, first_w, seq, first_ro, seq, first_u, seq, cow, seq, hzsplit
 		printf "FIG %s flushes %d\nFIG %s kernel_range_flushes %d\nFIG %s flushes_freed %d\nFIG %s cr3_match %d\nFIG %s cr3_mismatch %d\nFIG %s cr3_values %d\nFIG %s nodes %d\n",
