@@ -22,7 +22,7 @@
 #include "kselftest_harness.h"
 #include "gg_test.h"
 
-#define MAX_KEYS 16
+#define MAX_KEYS 32
 
 /* What the event must hold: key=value pairs, compared as text or as numbers. */
 struct expect {
@@ -42,6 +42,10 @@ static void want(struct expect *e, const char *key, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (e->nkeys == MAX_KEYS) {
+		fprintf(stderr, "events_test: more than %d keys for ev=%s\n", MAX_KEYS, e->type);
+		abort();
+	}
 	e->k[e->nkeys].key = key;
 	va_start(ap, fmt);
 	vsnprintf(e->k[e->nkeys].value, sizeof(e->k[0].value), fmt, ap);
