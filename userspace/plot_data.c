@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `gogrowth plot`'s input: an event stream read into regions, faults, flushes and markers. */
 #include "plot_data.h"
+#include "event_stream.h"
 
 #include "line_reader.h"
 
@@ -273,52 +274,18 @@ static void finish_regions(struct gg_plot_data *data)
 	data->live_count = 0;
 }
 
+static int plot_sink(const struct gg_event *event, void *context)
+{
+	struct gg_plot_data *data = context;
+
+	/* The aggregate first, so a marker's step exists when add_event() looks. */
+	return gg_aggregate_event(&data->aggregate, event) || add_event(data, event);
+}
+
 int gg_plot_data_read(struct gg_plot_data *data, int fd, const char *name, FILE *err)
 {
-	struct gg_line_reader reader;
-	struct gg_event event;
-	struct gg_parse_error parse_error;
-	struct gg_parser parser;
-	int status = 0;
+	int status = gg_event_stream_read(fd, name, plot_sink, data, err);
 
-	gg_parser_init(&parser);
-	if (gg_line_reader_init(&reader, fd)) {
-		fprintf(err, "gogrowth: out of memory\n");
-		return 1;
-	}
-	for (;;) {
-		const char *line;
-		size_t length;
-		int got = gg_line_reader_next(&reader, &line, &length);
-		if (got == 0)
-			break;
-		if (got == -1) {
-			fprintf(err, "gogrowth: %s: read error: %s\n", name, strerror(errno));
-			status = 1;
-			break;
-		}
-		if (got == -2) {
-			fprintf(err, "gogrowth: %s:%lu: line longer than %d bytes\n", name,
-				reader.line_number, GG_MAX_LINE_LENGTH);
-			status = 1;
-			break;
-		}
-		if (length == 0)
-			continue;
-		if (gg_parser_parse(&parser, line, length, &event, &parse_error)) {
-			fprintf(err, "gogrowth: %s:%lu: %s\n", name, reader.line_number,
-				parse_error.message);
-			status = 1;
-			break;
-		}
-		/* The aggregate first, so a marker's step exists when add_event() looks. */
-		if (gg_aggregate_event(&data->aggregate, &event) || add_event(data, &event)) {
-			fprintf(err, "gogrowth: out of memory\n");
-			status = 1;
-			break;
-		}
-	}
-	gg_line_reader_free(&reader);
 	if (status == 0 && gg_aggregate_finish(&data->aggregate)) {
 		fprintf(err, "gogrowth: out of memory\n");
 		status = 1;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `gogrowth report`: event stream in, per-step per-mapping summary out. */
 #include "report.h"
+#include "event_stream.h"
 
 #include "event.h"
 #include "line_reader.h"
@@ -15,52 +16,15 @@
 
 /* ---- reading ---- */
 
+static int aggregate_sink(const struct gg_event *event, void *context)
+{
+	return gg_aggregate_event(context, event);
+}
+
 int gg_report_read(int fd, const char *name, struct gg_aggregate *aggregate, FILE *err)
 {
-	struct gg_line_reader reader;
-	struct gg_event event;
-	struct gg_parse_error parse_error;
-	struct gg_parser parser;
-	int status = 0;
+	int status = gg_event_stream_read(fd, name, aggregate_sink, aggregate, err);
 
-	gg_parser_init(&parser);
-
-	if (gg_line_reader_init(&reader, fd)) {
-		fprintf(err, "gogrowth: out of memory\n");
-		return 1;
-	}
-	for (;;) {
-		const char *line;
-		size_t length;
-		int got = gg_line_reader_next(&reader, &line, &length);
-		if (got == 0)
-			break;
-		if (got == -1) {
-			fprintf(err, "gogrowth: %s: read error: %s\n", name, strerror(errno));
-			status = 1;
-			break;
-		}
-		if (got == -2) {
-			fprintf(err, "gogrowth: %s:%lu: line longer than %d bytes\n", name,
-				reader.line_number, GG_MAX_LINE_LENGTH);
-			status = 1;
-			break;
-		}
-		if (length == 0)
-			continue; /* blank lines carry nothing; tolerate them */
-		if (gg_parser_parse(&parser, line, length, &event, &parse_error)) {
-			fprintf(err, "gogrowth: %s:%lu: %s\n", name, reader.line_number,
-				parse_error.message);
-			status = 1;
-			break;
-		}
-		if (gg_aggregate_event(aggregate, &event)) {
-			fprintf(err, "gogrowth: out of memory\n");
-			status = 1;
-			break;
-		}
-	}
-	gg_line_reader_free(&reader);
 	if (status == 0 && gg_aggregate_finish(aggregate)) {
 		fprintf(err, "gogrowth: out of memory\n");
 		status = 1;

@@ -331,13 +331,8 @@ FIXTURE(events)
 
 FIXTURE_SETUP(events)
 {
-	char params[32];
-
 	memset(&self->ev, 0, sizeof(self->ev));
-	if (gg_is_loaded())
-		ASSERT_EQ(0, gg_unload());
-	snprintf(params, sizeof(params), "pid=%d", getpid());
-	ASSERT_EQ(0, gg_load(params));
+	ASSERT_EQ(0, gg_load_self());
 }
 
 FIXTURE_TEARDOWN(events)

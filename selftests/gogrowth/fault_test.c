@@ -67,13 +67,8 @@ FIXTURE(traced_self)
 
 FIXTURE_SETUP(traced_self)
 {
-	char params[32];
-
 	memset(&self->ev, 0, sizeof(self->ev));
-	if (gg_is_loaded())
-		ASSERT_EQ(0, gg_unload());
-	snprintf(params, sizeof(params), "pid=%d", getpid());
-	ASSERT_EQ(0, gg_load(params));
+	ASSERT_EQ(0, gg_load_self());
 }
 
 FIXTURE_TEARDOWN(traced_self)

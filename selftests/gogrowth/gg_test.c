@@ -61,6 +61,20 @@ int gg_unload(void)
 	return -EBUSY;
 }
 
+int gg_load_self(void)
+{
+	char params[32];
+	int ret;
+
+	if (gg_is_loaded()) {
+		ret = gg_unload();
+		if (ret)
+			return ret;
+	}
+	snprintf(params, sizeof(params), "pid=%d", getpid());
+	return gg_load(params);
+}
+
 bool gg_is_loaded(void)
 {
 	struct stat st;

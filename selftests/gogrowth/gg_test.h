@@ -20,6 +20,8 @@ int gg_load(const char *params);
 /* delete_module(), retrying while the module is busy; 0 or -errno. */
 int gg_unload(void);
 bool gg_is_loaded(void);
+/* A fresh load (unloading first if needed) tracing the calling process; 0 or -errno. */
+int gg_load_self(void);
 
 /* Reads a debugfs file (relative to GG_DEBUGFS) into a malloc'd string. */
 char *gg_read_file(const char *name, size_t *len);

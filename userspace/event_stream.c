@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "event_stream.h"
+#include "line_reader.h"
+
+#include <errno.h>
+#include <string.h>
+
+int gg_event_stream_read(int fd, const char *name, gg_event_sink sink, void *context, FILE *err)
+{
+	struct gg_line_reader reader;
+	struct gg_event event;
+	struct gg_parse_error parse_error;
+	struct gg_parser parser;
+	int status = 0;
+
+	gg_parser_init(&parser);
+	if (gg_line_reader_init(&reader, fd)) {
+		fprintf(err, "gogrowth: out of memory\n");
+		return 1;
+	}
+	for (;;) {
+		const char *line;
+		size_t length;
+		int got = gg_line_reader_next(&reader, &line, &length);
+		if (got == 0)
+			break;
+		if (got == -1) {
+			fprintf(err, "gogrowth: %s: read error: %s\n", name, strerror(errno));
+			status = 1;
+			break;
+		}
+		if (got == -2) {
+			fprintf(err, "gogrowth: %s:%lu: line longer than %d bytes\n", name,
+				reader.line_number, GG_MAX_LINE_LENGTH);
+			status = 1;
+			break;
+		}
+		if (length == 0)
+			continue; /* blank lines carry nothing; tolerate them */
+		if (gg_parser_parse(&parser, line, length, &event, &parse_error)) {
+			fprintf(err, "gogrowth: %s:%lu: %s\n", name, reader.line_number,
+				parse_error.message);
+			status = 1;
+			break;
+		}
+		if (sink(&event, context)) {
+			fprintf(err, "gogrowth: out of memory\n");
+			status = 1;
+			break;
+		}
+	}
+	gg_line_reader_free(&reader);
+	return status;
+}
