@@ -704,6 +704,12 @@ out:
  *     they are read), and every TLB flush of the mm while growing has a cause recorded with it:
  *     flushes <= COW faults + faults on a huge entry + munmap/madvise/mprotect/mremap calls.
  */
+static const char *swiss_kind_name(enum gg_swiss_kind kind)
+{
+	static const char *const names[] = { "small", "totable", "grow", "split", "dir" };
+	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
+}
+
 struct swiss_array {
 	size_t marker;
 	uint64_t addr, bytes; /* the groups array (bytes as labelled: capacity/8 groups) */
@@ -791,15 +797,14 @@ static void swiss_verify(const struct gg_sequence *sequence, const struct gg_eve
 		if (k < first_steps) {
 			if ((kinds[k] != kind || counts[k] != count || caps[k] != cap) && bad++ == 0)
 				snprintf(why, sizeof(why), "step %zu: %s at %" PRIu64 " to %" PRIu64
-					 " slots, model: step %d at %" PRIu64 " to %" PRIu64, k + 1,
-					 kind == GG_SWISS_SMALL ? "small" : kind == GG_SWISS_TOTABLE
-					 ? "totable" : kind == GG_SWISS_GROW ? "grow" : "split", count,
-					 cap, (int)kinds[k], counts[k], caps[k]);
+					 " slots, model: %s at %" PRIu64 " to %" PRIu64, k + 1,
+					 swiss_kind_name(kind), count, cap, swiss_kind_name(kinds[k]),
+					 counts[k], caps[k]);
 			k++;
 		} else if ((kind != GG_SWISS_SPLIT || cap != GG_SWISS_MAX_TABLE) && bad++ == 0) {
 			snprintf(why, sizeof(why), "after the first split only splits of 1024-slot "
-				 "tables, saw kind %d to %" PRIu64 " slots at %" PRIu64, (int)kind, cap,
-				 count);
+				 "tables, saw %s to %" PRIu64 " slots at %" PRIu64, swiss_kind_name(kind),
+				 cap, count);
 		}
 	}
 	const struct gg_event *end = &events->events[run.end];

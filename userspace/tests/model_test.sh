@@ -7,6 +7,9 @@
 #  - from 1.24, go-swiss's labels (small, totable, grow: count and new capacity, first split,
 #    first directory doubling) up to 200000 inserts, for 8- and 32-byte values, with
 #    `model swiss-go1.NN`, and its table count with the model's bounds.
+# And the go-swiss verdicts on a kept recording (tests/go-swiss-1.24.events, `gogrowth check --keep`
+# in the Debian 6.1 guest): it passes; with the kernel's events removed, or with one label moved
+# off the model (the first grow at 16 instead of 15), it must fail.
 # Go 1.17 is not packaged: slice-go117 is compared with the sequence in
 # /work/shared/notes/go-growth.md (Documentation/sequences.md repeats it).
 # Usage: model_test.sh GOGROWTH BUILD_DIR
@@ -28,6 +31,25 @@ if [ "$got117" = "$go117" ]; then
 	ok "model slice-go117 matches go-growth.md up to 19456"
 else
 	notok "model slice-go117: got '$got117', expected '$go117'"
+fi
+
+rec=$here/go-swiss-1.24.events
+if "$tool" check --events "$rec" go-swiss-1.24 >"$out/swiss.txt" 2>&1; then
+	ok "check --events go-swiss-1.24: $(tail -n 1 "$out/swiss.txt")"
+else
+	notok "check --events go-swiss-1.24 on $rec:"; grep -A2 FAIL "$out/swiss.txt" | head
+fi
+grep 'ev=marker' "$rec" >"$out/markers-only.events"
+if "$tool" check --events "$out/markers-only.events" go-swiss-1.24 >"$out/swiss.txt" 2>&1; then
+	notok "check --events go-swiss-1.24 passed a stream without kernel events"
+else
+	ok "check --events go-swiss-1.24 fails a stream without kernel events: $(grep -c '^FAIL' "$out/swiss.txt") checks fail"
+fi
+sed 's/go-swiss grow count=15 /go-swiss grow count=16 /' "$rec" >"$out/off-model.events"
+if "$tool" check --events "$out/off-model.events" go-swiss-1.24 >"$out/swiss.txt" 2>&1; then
+	notok "check --events go-swiss-1.24 passed a label off the model"
+else
+	ok "check --events go-swiss-1.24 fails a label off the model: $(grep -A1 '^FAIL.*growth against' "$out/swiss.txt" | tail -n 1 | sed 's/^ *//' | cut -d';' -f1)"
 fi
 
 if ! versions=$("$top/scripts/build-go.sh" "$out"); then
