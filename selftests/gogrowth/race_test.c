@@ -321,10 +321,14 @@ struct uffd_victim {
 
 static void *resolve_faults(void *arg)
 {
-	static char page[4096] __attribute__((aligned(4096)));
+	/* UFFDIO_COPY wants a page-aligned source. */
+	char *page = mmap(NULL, GG_PAGE_SIZE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	int uffd = *(int *)arg;
 
-	memset(page, 0x5a, sizeof(page));
+	if (page == MAP_FAILED)
+		return NULL;
+	memset(page, 0x5a, GG_PAGE_SIZE);
 	for (;;) {
 		struct uffd_msg msg;
 		struct uffdio_copy copy;
