@@ -26,7 +26,10 @@
 
 #include <linux/atomic.h>
 #include <linux/binfmts.h>
+#include <linux/delay.h>
 #include <linux/kprobes.h>
+#include <linux/minmax.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
@@ -65,6 +68,17 @@ static struct mm_struct *gg_mm;
 static DEFINE_SPINLOCK(gg_tgt_lock);
 /* Serialises pid writes, so that a write of the same pid is a no-op. */
 static DEFINE_MUTEX(gg_set_mutex);
+
+/*
+ * For the race selftests: a process that exits between the moment its mm
+ * is taken and the moment it is published is a window of microseconds;
+ * this widens it so that a test can put the exit inside it every time.
+ */
+#define GG_SET_DELAY_MS_MAX 1000
+static unsigned int set_delay_ms;
+module_param(set_delay_ms, uint, 0600);
+MODULE_PARM_DESC(set_delay_ms,
+		 "testing: sleep this long (0..1000 ms) in each target set before publishing it");
 
 static void gg_target_free_rcu(struct rcu_head *head)
 {
@@ -221,6 +235,8 @@ int gg_target_set(pid_t nr)
 	}
 	t->pid = pid;
 	t->nr = nr;
+	if (READ_ONCE(set_delay_ms))
+		msleep(min(READ_ONCE(set_delay_ms), GG_SET_DELAY_MS_MAX));
 
 	mutex_lock(&gg_set_mutex);
 	rcu_read_lock();
@@ -240,8 +256,11 @@ int gg_target_set(pid_t nr)
 	 * do_exit(): either that thread sees the target, or this sees it dead.
 	 */
 	smp_mb();
-	if (!atomic_read(&task->signal->live))
-		gg_tgt_change(GG_TGT_GROUP_DEAD, NULL, pid, NULL);
+	if (!atomic_read(&task->signal->live)) {
+		/* Its mm too: nothing of a process that is gone is traced. */
+		gg_tgt_change(GG_TGT_CLEAR, NULL, NULL, NULL);
+		ret = -ESRCH;
+	}
 	mutex_unlock(&gg_set_mutex);
 	pid = NULL;		/* the reference now belongs to the target */
 out_mm:
