@@ -111,6 +111,45 @@ enum gg_level {
 	GG_LVL_UNKNOWN,		/* not walked: see probe_fault.c */
 };
 
+/*
+ * What a fault did, decoded from its raw values: the names of each value
+ * are in format.c (the event line) and gogrowth_trace.h (the print format).
+ */
+enum gg_access {
+	GG_ACCESS_READ,
+	GG_ACCESS_WRITE,
+	GG_ACCESS_EXEC,
+};
+
+enum gg_lock {
+	GG_LOCK_MMAP,
+	GG_LOCK_VMA,
+};
+
+enum gg_trans {
+	GG_TRANS_UNKNOWN,
+	GG_TRANS_NONE_NONE,
+	GG_TRANS_NONE_PRESENT,
+	GG_TRANS_PRESENT_NONE,
+	GG_TRANS_RO_RW_COW,
+	GG_TRANS_NEWPFN,
+	GG_TRANS_RO_RW,
+	GG_TRANS_PRESENT,
+};
+
+enum gg_result {
+	GG_RESULT_MINOR,
+	GG_RESULT_MAJOR,
+	GG_RESULT_RETRY,
+	GG_RESULT_COMPLETED,
+	GG_RESULT_OOM,
+	GG_RESULT_SIGBUS,
+	GG_RESULT_SIGSEGV,
+	GG_RESULT_HWPOISON,
+	GG_RESULT_FALLBACK,
+	GG_RESULT_ERROR,
+};
+
 struct gg_ev_fault {
 	u64 addr;
 	u64 ip;

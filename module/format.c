@@ -28,10 +28,55 @@ static const char * const gg_names[GG_EV_NR] = {
 	[GG_EV_MARKER] = "marker",
 };
 
-static const char * const gg_origins[] = {
+static const char * const gg_origin_names[] = {
 	[GG_ORIGIN_USER] = "user",
 	[GG_ORIGIN_KERNEL] = "kernel",
 	[GG_ORIGIN_GUP] = "gup",
+};
+
+static const char * const gg_level_names[] = {
+	[GG_LVL_NONE] = "none",
+	[GG_LVL_PTE] = "pte",
+	[GG_LVL_PMD] = "pmd",
+	[GG_LVL_PUD] = "pud",
+	[GG_LVL_P4D] = "p4d",
+	[GG_LVL_PGD] = "pgd",
+	[GG_LVL_UNKNOWN] = "unknown",
+};
+
+static const char * const gg_access_names[] = {
+	[GG_ACCESS_READ] = "read",
+	[GG_ACCESS_WRITE] = "write",
+	[GG_ACCESS_EXEC] = "exec",
+};
+
+static const char * const gg_lock_names[] = {
+	[GG_LOCK_MMAP] = "mmap",
+	[GG_LOCK_VMA] = "vma",
+};
+
+static const char * const gg_trans_names[] = {
+	[GG_TRANS_UNKNOWN] = "unknown",
+	[GG_TRANS_NONE_NONE] = "none->none",
+	[GG_TRANS_NONE_PRESENT] = "none->present",
+	[GG_TRANS_PRESENT_NONE] = "present->none",
+	[GG_TRANS_RO_RW_COW] = "ro->rw-cow",
+	[GG_TRANS_NEWPFN] = "present->present-newpfn",
+	[GG_TRANS_RO_RW] = "ro->rw",
+	[GG_TRANS_PRESENT] = "present->present",
+};
+
+static const char * const gg_result_names[] = {
+	[GG_RESULT_MINOR] = "minor",
+	[GG_RESULT_MAJOR] = "major",
+	[GG_RESULT_RETRY] = "retry",
+	[GG_RESULT_COMPLETED] = "completed",
+	[GG_RESULT_OOM] = "oom",
+	[GG_RESULT_SIGBUS] = "sigbus",
+	[GG_RESULT_SIGSEGV] = "sigsegv",
+	[GG_RESULT_HWPOISON] = "hwpoison",
+	[GG_RESULT_FALLBACK] = "fallback",
+	[GG_RESULT_ERROR] = "error",
 };
 
 const char *gg_type_name(unsigned int type)
@@ -81,16 +126,17 @@ static int gg_put_fault(char *buf, size_t size, int pos,
 			const struct gg_ev_fault *f)
 {
 	char of[8], nf[8];
-	const char *origin = f->origin < ARRAY_SIZE(gg_origins) ?
-			     gg_origins[f->origin] : "unknown";
 
 	gg_entry_flags(f->old, f->old_level, of);
 	gg_entry_flags(f->new, f->new_level, nf);
 	pos = gg_put(buf, size, pos,
 		     " addr=0x%llx ip=0x%llx access=%s origin=%s lock=%s level=%s",
-		     f->addr, f->ip, gg_fault_access(f->fflags), origin,
-		     f->fflags & GG_FAULT_FLAG_VMA_LOCK ? "vma" : "mmap",
-		     gg_level_name(f->new, f->new_level));
+		     f->addr, f->ip,
+		     gg_access_names[gg_fault_access(f->fflags)],
+		     f->origin < ARRAY_SIZE(gg_origin_names) ?
+		     gg_origin_names[f->origin] : "unknown",
+		     gg_lock_names[gg_fault_lock(f->fflags)],
+		     gg_level_names[gg_level_shown(f->new, f->new_level)]);
 	pos = gg_put(buf, size, pos,
 		     " old=0x%llx new=0x%llx old_flags=%s new_flags=%s old_pfn=0x%llx new_pfn=0x%llx",
 		     f->old, f->new, of, nf,
@@ -98,8 +144,9 @@ static int gg_put_fault(char *buf, size_t size, int pos,
 		     gg_entry_pfn(f->new, f->new_level));
 	pos = gg_put(buf, size, pos,
 		     " trans=%s result=%s vmf=0x%x node=%d fflags=0x%x",
-		     gg_transition(f->old, f->old_level, f->new, f->new_level),
-		     gg_fault_result(f->vmf), f->vmf, f->node, f->fflags);
+		     gg_trans_names[gg_fault_trans(f)],
+		     gg_result_names[gg_fault_result(f->vmf)], f->vmf, f->node,
+		     f->fflags);
 	return gg_put(buf, size, pos, " ptes=%u ptes_start=0x%llx ptes_end=0x%llx",
 		      f->ptes, f->ptes_start, f->ptes_end);
 }

@@ -17,6 +17,7 @@
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 
+#include "compat.h"
 #include "pgwalk.h"
 
 /*
@@ -210,21 +211,20 @@ int gg_entry_node(u64 val, u8 level)
 	return page ? page_to_nid(page) : NUMA_NO_NODE;
 }
 
-const char *gg_level_name(u64 val, u8 level)
+/* The level the text shows: where the walk stopped, "none" when nothing maps. */
+enum gg_level gg_level_shown(u64 val, u8 level)
 {
 	if (level == GG_LVL_UNKNOWN)
-		return "unknown";
+		return GG_LVL_UNKNOWN;
 	if (!gg_entry_present(val))
-		return "none";
+		return GG_LVL_NONE;
 	switch (level) {
 	case GG_LVL_PTE:
-		return "pte";
 	case GG_LVL_PMD:
-		return "pmd";
 	case GG_LVL_PUD:
-		return "pud";
+		return level;
 	default:
-		return "none";
+		return GG_LVL_NONE;
 	}
 }
 
@@ -241,51 +241,61 @@ void gg_entry_flags(u64 val, u8 level, char out[8])
 	out[7] = '\0';
 }
 
-const char *gg_transition(u64 old, u8 old_level, u64 new, u8 new_level)
+enum gg_trans gg_transition(u64 old, u8 old_level, u64 new, u8 new_level)
 {
 	bool op = gg_entry_present(old), np = gg_entry_present(new);
 	bool to_rw;
 
 	if (new_level == GG_LVL_UNKNOWN)
-		return "unknown";
+		return GG_TRANS_UNKNOWN;
 	if (!op)
-		return np ? "none->present" : "none->none";
+		return np ? GG_TRANS_NONE_PRESENT : GG_TRANS_NONE_NONE;
 	if (!np)
-		return "present->none";
+		return GG_TRANS_PRESENT_NONE;
 	to_rw = !(old & _PAGE_RW) && (new & _PAGE_RW);
 	if (gg_entry_pfn(old, old_level) != gg_entry_pfn(new, new_level))
-		return to_rw ? "ro->rw-cow" : "present->present-newpfn";
-	return to_rw ? "ro->rw" : "present->present";
+		return to_rw ? GG_TRANS_RO_RW_COW : GG_TRANS_NEWPFN;
+	return to_rw ? GG_TRANS_RO_RW : GG_TRANS_PRESENT;
 }
 
-const char *gg_fault_result(u32 vmf)
+enum gg_trans gg_fault_trans(const struct gg_ev_fault *f)
+{
+	return gg_transition(f->old, f->old_level, f->new, f->new_level);
+}
+
+enum gg_result gg_fault_result(u32 vmf)
 {
 	if (vmf & (__force u32)VM_FAULT_OOM)
-		return "oom";
+		return GG_RESULT_OOM;
 	if (vmf & (__force u32)VM_FAULT_SIGBUS)
-		return "sigbus";
+		return GG_RESULT_SIGBUS;
 	if (vmf & (__force u32)VM_FAULT_SIGSEGV)
-		return "sigsegv";
+		return GG_RESULT_SIGSEGV;
 	if (vmf & (__force u32)(VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE))
-		return "hwpoison";
+		return GG_RESULT_HWPOISON;
 	if (vmf & (__force u32)VM_FAULT_RETRY)
-		return "retry";
+		return GG_RESULT_RETRY;
 	if (vmf & (__force u32)VM_FAULT_COMPLETED)
-		return "completed";
+		return GG_RESULT_COMPLETED;
 	if (vmf & (__force u32)VM_FAULT_FALLBACK)
-		return "fallback";
+		return GG_RESULT_FALLBACK;
 	if (vmf & (__force u32)VM_FAULT_ERROR)
-		return "error";
+		return GG_RESULT_ERROR;
 	if (vmf & (__force u32)VM_FAULT_MAJOR)
-		return "major";
-	return "minor";
+		return GG_RESULT_MAJOR;
+	return GG_RESULT_MINOR;
 }
 
-const char *gg_fault_access(u32 fflags)
+enum gg_access gg_fault_access(u32 fflags)
 {
 	if (fflags & FAULT_FLAG_WRITE)
-		return "write";
+		return GG_ACCESS_WRITE;
 	if (fflags & FAULT_FLAG_INSTRUCTION)
-		return "exec";
-	return "read";
+		return GG_ACCESS_EXEC;
+	return GG_ACCESS_READ;
+}
+
+enum gg_lock gg_fault_lock(u32 fflags)
+{
+	return fflags & GG_FAULT_FLAG_VMA_LOCK ? GG_LOCK_VMA : GG_LOCK_MMAP;
 }

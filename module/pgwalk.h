@@ -40,11 +40,13 @@ bool gg_entry_present(u64 val);
 u64 gg_entry_pfn(u64 val, u8 level);
 int gg_entry_node(u64 val, u8 level);
 
-/* Decoding for the text format. */
-const char *gg_level_name(u64 val, u8 level);
+/* Decoding, for the text format and the trace events (event.h's enums). */
+enum gg_level gg_level_shown(u64 val, u8 level);
 void gg_entry_flags(u64 val, u8 level, char out[8]);
-const char *gg_transition(u64 old, u8 old_level, u64 new, u8 new_level);
-const char *gg_fault_result(u32 vmf);
-const char *gg_fault_access(u32 fflags);
+enum gg_trans gg_transition(u64 old, u8 old_level, u64 new, u8 new_level);
+enum gg_trans gg_fault_trans(const struct gg_ev_fault *f);
+enum gg_result gg_fault_result(u32 vmf);
+enum gg_access gg_fault_access(u32 fflags);
+enum gg_lock gg_fault_lock(u32 fflags);
 
 #endif /* GOGROWTH_PGWALK_H */

@@ -25,6 +25,7 @@
 #include "compat.h"
 #include "format.h"
 #include "ring.h"
+#include "trace.h"
 
 struct gg_cpu_stats {
 	seqcount_t sc;		/* lets stats see a consistent triple */
@@ -248,6 +249,12 @@ void gg_emit(enum gg_type type, const struct mm_struct *mm,
 	 * this CPU says how many.
 	 */
 	seq = atomic64_inc_return(&gg_seq);
+	if (static_branch_unlikely(&gg_trace_key)) {
+		struct gg_hdr h;
+
+		gg_fill_hdr(&h, type, seq, ts, mm, len);
+		gg_trace_emit(&h, payload);
+	}
 	gg_add(&st->generated, 1);
 	gg_add(&st->by_type[type], 1);
 	if (st->pending && !gg_write_lost(st, ts))
