@@ -90,6 +90,18 @@ if [ -n "$extra_dir" ]; then
 	cp -a "$extra_dir/." "$stage/opt/gogrowth/"
 fi
 
+# Debian's trace-cmd and perf with their libraries, for trace_tools_test.sh
+# (scripts/guest-tools.sh; cached). GG_GUEST_TOOLS="tracing bpftrace" adds
+# bpftrace (LLVM: about 200 MB more in the guest's RAM, so not by default; see
+# Documentation/tracing.md), GG_GUEST_TOOLS=none leaves them all out.
+guest_tools=${GG_GUEST_TOOLS:-tracing}
+if [ "$guest_tools" != none ]; then
+	# shellcheck disable=SC2086
+	for d in $("$here/guest-tools.sh" $guest_tools); do
+		cp -a "$d/." "$stage/"
+	done
+fi
+
 initrd=$(mktemp "$guest/initramfs.XXXXXX.cpio.gz")
 "$here/build-initramfs.sh" "$stage" "$initrd"
 echo "$abi $initrd"
