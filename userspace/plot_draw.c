@@ -228,7 +228,7 @@ static int build_lanes(struct picture *p)
 	if (status)
 		return -1;
 	for (size_t i = 0; i < data->fault_count; i++)
-		gg_plot_lanes_count_fault(&p->lanes, data->faults[i].addr);
+		gg_plot_lanes_count_fault(&p->lanes, data->faults[i].addr, data->faults[i].pages);
 	gg_plot_lanes_place(&p->lanes, p->frame.chart_top + 4, p->frame.chart_bottom - 4, 7, 14);
 	return 0;
 }
@@ -352,7 +352,9 @@ static void draw_faults(struct picture *p)
 	}
 }
 
-/* Marker lines through the band and the chart; labels where there is room. */
+/* Marker lines through the chart; labels where there is room, and their lines through the band up
+ * to the number (an unlabelled marker's line stops at the chart: it would cross the label beside
+ * it, whose line is at most 13 px away). */
 static void draw_markers(struct picture *p)
 {
 	struct gg_canvas *c = &p->canvas;
@@ -372,13 +374,14 @@ static void draw_markers(struct picture *p)
 	for (size_t i = 0; i < data->marker_count; i++) {
 		const struct gg_plot_marker *marker = &data->markers[i];
 		double x = x_of(p, marker->x);
-		gg_canvas_line(c, x, f->band_top + 14, x, f->chart_bottom, width, colour, false,
-			       "marker");
 		char number[16];
 		snprintf(number, sizeof(number), "%u", gg_plot_marker_number(marker));
 		gg_canvas_font(c, 9, true);
 		double room = gg_canvas_text_width(c, number) + 4;
-		if (x - last_label < (room > 13 ? room : 13))
+		bool labelled = x - last_label >= (room > 13 ? room : 13);
+		gg_canvas_line(c, x, labelled ? f->band_top + 14 : f->chart_top, x, f->chart_bottom,
+			       width, colour, false, "marker");
+		if (!labelled)
 			continue;
 		last_label = x;
 		size_t length;

@@ -118,11 +118,13 @@ ptrdiff_t gg_plot_lane_find(const struct gg_plot_lanes *lanes, uint64_t addr)
 	return -1;
 }
 
-void gg_plot_lanes_count_fault(struct gg_plot_lanes *lanes, uint64_t addr)
+void gg_plot_lanes_count_fault(struct gg_plot_lanes *lanes, uint64_t addr, uint64_t pages)
 {
 	ptrdiff_t index = gg_plot_lane_find(lanes, addr);
-	if (index >= 0)
+	if (index >= 0) {
 		lanes->lane[index].faults++;
+		lanes->lane[index].pages += pages;
+	}
 }
 
 static double lane_weight(const struct gg_plot_lane *lane)
@@ -143,15 +145,25 @@ void gg_plot_lanes_place(struct gg_plot_lanes *lanes, double top, double bottom,
 	double room = height - gap_px * (double)(count - 1);
 	if (min_px * (double)count > room)
 		min_px = room / (double)count;
-	double spare = room - min_px * (double)count, total_weight = 0;
-	for (size_t i = 0; i < count; i++)
+	double spare = room - min_px * (double)count, total_weight = 0, total_pages = 0;
+	for (size_t i = 0; i < count; i++) {
 		total_weight += lane_weight(&lanes->lane[i]);
+		total_pages += (double)lanes->lane[i].pages;
+	}
+	/*
+	 * Half the spare room by the (log) weights, half by each lane's share of the pages the faults
+	 * mapped: the lane where the memory grows (the heap) is then tall enough to tell its
+	 * addresses apart, however many quiet lanes there are.
+	 */
+	double by_pages = total_pages > 0 ? spare / 2 : 0, by_weight = spare - by_pages;
 
 	/* The highest lane (last) at the top. */
 	double y = top;
 	for (size_t i = count; i-- > 0;) {
 		struct gg_plot_lane *lane = &lanes->lane[i];
-		double share = min_px + spare * lane_weight(lane) / total_weight;
+		double share = min_px + by_weight * lane_weight(lane) / total_weight;
+		if (by_pages > 0)
+			share += by_pages * (double)lane->pages / total_pages;
 		lane->top = y;
 		lane->bottom = y + share;
 		y = lane->bottom + gap_px;

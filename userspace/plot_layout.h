@@ -8,8 +8,10 @@
  * size, so a heap at 0xc000000000 and libraries at 0x7f... share one picture. When there are more
  * lanes than fit, the lanes with the smallest gaps between them are joined (the gap then stays
  * inside the lane, to scale). Inside a lane addresses are linear, high addresses at the top.
- * A lane's height is a minimum plus a share of the rest weighted by log2 of its size in pages and
- * of the faults in it, so a busy 64 MiB heap is tall and an 8 KiB library is still a readable band.
+ * A lane's height is a minimum plus a share of the rest: half of it weighted by log2 of the lane's
+ * size in pages and of the faults in it, half by its share of the pages all faults mapped, so a
+ * growing heap is tall (the taller, the more of the memory the faults brought in is there) and an
+ * 8 KiB library is still a readable band.
  */
 #ifndef GOGROWTH_PLOT_LAYOUT_H
 #define GOGROWTH_PLOT_LAYOUT_H
@@ -25,6 +27,7 @@ struct gg_plot_span {
 struct gg_plot_lane {
 	uint64_t start, end; /* end exclusive */
 	uint64_t faults;     /* faults inside, for the lane's share of height */
+	uint64_t pages;      /* pages those faults mapped (4 KiB), likewise */
 	double top, bottom;  /* y of end and start, top < bottom (device units, y grows down) */
 };
 
@@ -44,8 +47,8 @@ void gg_plot_lanes_free(struct gg_plot_lanes *lanes);
 /* The lane holding addr, or -1. */
 ptrdiff_t gg_plot_lane_find(const struct gg_plot_lanes *lanes, uint64_t addr);
 
-/* Count a fault at addr in its lane (for the heights). */
-void gg_plot_lanes_count_fault(struct gg_plot_lanes *lanes, uint64_t addr);
+/* Count a fault at addr that mapped pages (4 KiB) in its lane (for the heights). */
+void gg_plot_lanes_count_fault(struct gg_plot_lanes *lanes, uint64_t addr, uint64_t pages);
 
 /*
  * Place the lanes between y = top and y = bottom, the highest addresses at the top, with gap_px

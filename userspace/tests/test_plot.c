@@ -233,7 +233,7 @@ static void test_lanes(void)
 		CHECK(gg_plot_lane_find(&lanes, 0xc000123456) == 1);
 		CHECK(gg_plot_lane_find(&lanes, 0xc000400000) == -1);
 		CHECK(gg_plot_lane_find(&lanes, 0x3fffff) == -1);
-		gg_plot_lanes_count_fault(&lanes, 0xc000000000);
+		gg_plot_lanes_count_fault(&lanes, 0xc000000000, 512);
 		gg_plot_lanes_place(&lanes, 100, 500, 6, 14);
 		/* the highest addresses at the top, lanes in order, gaps between them */
 		CHECK(lanes.lane[2].top >= 100 - 1e-9);
@@ -274,6 +274,41 @@ static void test_lanes(void)
 	CHECK_U64(lanes.count, 0);
 	gg_plot_lanes_place(&lanes, 0, 100, 6, 14);
 	CHECK(gg_plot_lane_find(&lanes, 0) == -1);
+	gg_plot_lanes_free(&lanes);
+}
+
+/* A real run's shape (the hmap run of `make demo`): a dozen quiet one-page lanes, a 36 MiB metadata
+ * lane of many small faults and the heap, where the faults brought in nearly all the memory. */
+static void test_lane_heights(void)
+{
+	current_test = "lane heights";
+	struct gg_plot_span spans[14];
+	for (unsigned i = 0; i < 12; i++)
+		spans[i] = (struct gg_plot_span){ 0x7f0000000000 + i * 0x100000,
+						  0x7f0000001000 + i * 0x100000 };
+	spans[12] = (struct gg_plot_span){ 0x7e0000000000, 0x7e0002400000 };
+	spans[13] = (struct gg_plot_span){ 0xc000000000, 0xc005800000 };
+	struct gg_plot_lanes lanes;
+	CHECK(gg_plot_lanes_build(&lanes, spans, 14, 30) == 0);
+	CHECK_U64(lanes.count, 14);
+	if (lanes.count == 14) {
+		for (unsigned i = 0; i < 12; i++)
+			gg_plot_lanes_count_fault(&lanes, 0x7f0000000000 + i * 0x100000, 1);
+		for (unsigned i = 0; i < 300; i++)
+			gg_plot_lanes_count_fault(&lanes, 0x7e0000000000 + i * 0x1000, 1);
+		for (unsigned i = 0; i < 40; i++)
+			gg_plot_lanes_count_fault(&lanes, 0xc000000000 + i * 0x200000, 512);
+		gg_plot_lanes_place(&lanes, 0, 500, 7, 14);
+		const struct gg_plot_lane *heap = &lanes.lane[0], *metadata = &lanes.lane[1];
+		double heap_px = heap->bottom - heap->top;
+		/* the heap has 98.5 % of the pages: about half the spare room is its own */
+		CHECK(heap_px > 140);
+		CHECK(heap_px > 2 * (metadata->bottom - metadata->top));
+		for (unsigned i = 2; i < 14; i++)
+			CHECK(lanes.lane[i].bottom - lanes.lane[i].top >= 14 - 1e-9);
+		CHECK(lanes.lane[13].top >= -1e-9);
+		CHECK(heap->bottom <= 500 + 1e-9);
+	}
 	gg_plot_lanes_free(&lanes);
 }
 
@@ -781,6 +816,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	test_lanes();
+	test_lane_heights();
 	test_axis();
 	test_regions();
 	test_svg_classes();
