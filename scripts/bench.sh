@@ -84,6 +84,7 @@ function row(fig, what, measured, target, verdict) { printf "%-3s %-48s %-26s %-
 	add(w SUBSEP c, ns)
 	if (c == "traced") { add(w SUBSEP "evs", kv($0, "events") * 1e9 / ns); tlost[w] += kv($0, "lost") }
 	if (c == "tracednr") nrlost[w] += kv($0, "lost")
+	if (c == "tpevents") { tplost[w] += kv($0, "lost"); tpftlost[w] += kv($0, "ftlost") }
 }
 /^BENCH ftlost/ { ftlost += kv($0, "lost") }
 /^BENCH mem/ { k = kv($0, "ring_kb"); add("mem" SUBSEP k, kv($0, "free")); core = kv($0, "coresize"); rbpc[k] = kv($0, "ring_bytes_per_cpu")
@@ -103,6 +104,9 @@ END {
 		o = median(w SUBSEP "other"); t = median(w SUBSEP "traced"); f = median(w SUBSEP "ftrace")
 		row("1", w ": loaded, tracing another pid", sprintf("%.1f ms  %.3fx", o / 1e6, o / b), "<= 1.020x",
 		    (o / b <= 1.02 ? "ok" : "MISSED") "  spread " spread(w SUBSEP "other", o))
+		p = median(w SUBSEP "tpevents")
+		if (p != "") row("1", w ": traced, gogrowth trace events + trace_pipe", sprintf("%.1f ms  %.3fx", p / 1e6, p / b), sprintf("(ftrace %.3fx)", f / b),
+		    sprintf("%.2fx of ftrace  spread %s  ftrace lost %d  ring lost %d", p / f, spread(w SUBSEP "tpevents", p), tpftlost[w], tplost[w]))
 		fo = median(w SUBSEP "ftother")
 		if (fo != "") row("1", w ": ftrace on, filtered to another pid", sprintf("%.1f ms  %.3fx", fo / 1e6, fo / b), "(reference)", "spread " spread(w SUBSEP "ftother", fo))
 		row("1", w ": ftrace tracepoints+kprobe, pid filter", sprintf("%.1f ms  %.3fx", f / 1e6, f / b), "(reference)", "spread " spread(w SUBSEP "ftrace", f))

@@ -122,6 +122,25 @@ run() { # cfg wl args...: one timed run, printed as a BENCH line
 		kill $rd
 		wait $rd 2>/dev/null
 		extra="events=$(stat_total 2) lost=$(stat_total 3)" ;;
+	tpevents)
+		# gogrowth's trace events only: a trace_pipe reader, no ring reader
+		# (ring_kb=65536 holds the run). set_event_pid would filter them.
+		echo 1 >$D/clear
+		echo >$T/set_event_pid
+		echo >$T/trace
+		echo 1 >$T/events/gogrowth/enable || exit 1
+		cat $T/trace_pipe >/dev/null &
+		ftr=$!
+		r=$(sh -c 'echo $$ > /sys/kernel/debug/gogrowth/pid; exec ./ggwork "$@"' ggwork "$@" |
+			sed -n 's/^RESULT //p' | tail -n 1)
+		drain ft_busy
+		echo 0 >$T/events/gogrowth/enable
+		kill $ftr
+		wait $ftr 2>/dev/null
+		extra="events=$(stat_total 2) lost=$(stat_total 3) ftlost=$(ft_lost)"
+		echo >$T/trace
+		echo $other >$T/set_event_pid
+		echo 1 >$D/clear ;;
 	ftrace | ftracenr)
 		r=$(sh -c 'echo $$ > /sys/kernel/tracing/set_event_pid; exec ./ggwork "$@"' ggwork "$@" |
 			sed -n 's/^RESULT //p' | tail -n 1)
@@ -169,6 +188,8 @@ while [ $i -le "$RUNS" ]; do
 	insmod ./gogrowth.ko ring_kb=65536 pid=$other || exit 1
 	run tracednr fault fault "$FAULT_MIB"
 	run tracednr mmap mmap "$MMAP_N"
+	run tpevents fault fault "$FAULT_MIB"
+	run tpevents mmap mmap "$MMAP_N"
 	rmmod gogrowth || exit 1
 	i=$((i + 1))
 done
