@@ -14,6 +14,11 @@
 # PROGRAM is e.g. go-slice-1.27. The paths are printed at the end. The plots
 # are drawn by a gogrowth built with cairo in $(cache_dir)/demo/tool (the
 # tree's userspace/gogrowth is the static guest build, without plotting).
+#
+# GG_DEMO_FROM=FILE reads the guest's output from FILE (an earlier run's
+# results.log, kept under $(cache_dir)/logs) instead of booting the guest;
+# GG_DEMO_TOOL=GOGROWTH plots with that gogrowth instead of building one.
+# (userspace/tests/demo_plot_test.sh runs the host's part so.)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -29,7 +34,15 @@ start=$SECONDS
 
 # The guest's output as it comes, less the recordings, which go to $work:
 # NAME.info (the GGDEMO-FILE line's fields), NAME.b64, and their order.
-"$here/vm-script.sh" "$kver" "$here/guest/demo-job.sh" | awk -v dir="$work" '
+guest() {
+	if [ -n "${GG_DEMO_FROM:-}" ]; then
+		[ -r "$GG_DEMO_FROM" ] || die "GG_DEMO_FROM: cannot read $GG_DEMO_FROM"
+		grep -av '^GOGROWTH-' "$GG_DEMO_FROM" || true
+	else
+		"$here/vm-script.sh" "$kver" "$here/guest/demo-job.sh"
+	fi
+}
+guest | awk -v dir="$work" '
 	/^GGDEMO-FILE [A-Za-z0-9._-]+ / {
 		name = $2; file = dir "/" name ".b64"; collecting = 1
 		print substr($0, length("GGDEMO-FILE " name " ") + 1) > (dir "/" name ".info")
@@ -69,20 +82,25 @@ done >"$out/runs.txt"
 
 # A gogrowth that plots: the tree's sources, built with cairo in the cache
 # (a file is copied only when it changed, so make rebuilds what it must).
-tool_dir=$(cache_dir)/demo/tool
-mkdir -p "$tool_dir"
-exec 9>"$tool_dir/.lock"
-flock 9
-for f in "$top"/userspace/Makefile "$top"/userspace/*.[ch]; do
-	cmp -s "$f" "$tool_dir/${f##*/}" || cp "$f" "$tool_dir/"
-done
-make -s -C "$tool_dir" PLOT=1 gogrowth >&2 ||
-	die "building gogrowth with plotting in $tool_dir failed (it needs cairo: apt-get install libcairo2-dev pkg-config); the recordings are in $out"
-flock -u 9
+if [ -n "${GG_DEMO_TOOL:-}" ]; then
+	tool=$GG_DEMO_TOOL
+else
+	tool_dir=$(cache_dir)/demo/tool
+	tool=$tool_dir/gogrowth
+	mkdir -p "$tool_dir"
+	exec 9>"$tool_dir/.lock"
+	flock 9
+	for f in "$top"/userspace/Makefile "$top"/userspace/*.[ch]; do
+		cmp -s "$f" "$tool_dir/${f##*/}" || cp "$f" "$tool_dir/"
+	done
+	make -s -C "$tool_dir" PLOT=1 gogrowth >&2 ||
+		die "building gogrowth with plotting in $tool_dir failed (it needs cairo: apt-get install libcairo2-dev pkg-config); the recordings are in $out"
+	flock -u 9
+fi
 
 files=()
 for name in "${names[@]}"; do files+=("$out/$name.events"); done
-pictures=$("$here/demo-plot.sh" "$tool_dir/gogrowth" "$out" "${files[@]}" 2>&1) ||
+pictures=$("$here/demo-plot.sh" "$tool" "$out" "${files[@]}" 2>&1) ||
 	{ echo "$pictures" >&2; die "plotting the demo's recordings failed; they are in $out"; }
 echo
 echo "================ pictures of the runs (gogrowth plot on this host, $(wc -l <"$out/runs.txt") runs), in $out"
