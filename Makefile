@@ -122,7 +122,7 @@ help:
 	@echo "make check [KVER=7]    run the selftests in a QEMU guest of Debian's 6.1, 6.12, 7.3 or 7"
 	@echo "make check-debug       the selftests in a debug kernel: lockdep, KASAN, ... (builds it once)"
 	@echo "make check-all         everything CI runs: lint, dkms and check on 6.1, 6.12 and 7, runner self-test"
-	@echo "make demo [KVER=6.12]  record a Go program growing a slice and a map, in the guest"
+	@echo "make demo [KVER=6.12]  record Go programs growing a slice and maps in the guest, plot them here"
 	@echo "make bench             overhead against ftrace, in the guest"
 	@echo "make lint              checkpatch --strict and sparse on the module"
 	@echo "make dkms-install      build and install the module with dkms (make dkms-remove undoes it)"
