@@ -72,16 +72,21 @@ FIXTURE_TEARDOWN(teardown)
 TEST_F_TIMEOUT(teardown, unload_while_target_faults_on_all_cpus, 120)
 {
 	double seconds = 3;
-	char params[32];
-	int status, round;
+	char params[32], c = 'g';
+	int status, round, go[2];
 	pid_t child;
 
 	for (round = 0; round < 3; round++) {
+		ASSERT_EQ(0, pipe(go));
 		child = fork();
 		ASSERT_GE(child, 0);
 		if (child == 0) {
 			pthread_t th;
 
+			/* Faulting starts once traced: a load may take seconds in a debug kernel. */
+			close(go[1]);
+			if (read(go[0], &c, 1) != 1)
+				_exit(4);
 			/* a second thread, so both CPUs fault at once */
 			if (pthread_create(&th, NULL, fault_thread, &seconds))
 				_exit(3);
@@ -89,8 +94,11 @@ TEST_F_TIMEOUT(teardown, unload_while_target_faults_on_all_cpus, 120)
 			pthread_join(th, NULL);
 			_exit(0);
 		}
+		close(go[0]);
 		snprintf(params, sizeof(params), "pid=%d", child);
 		ASSERT_EQ(0, gg_load(params));
+		ASSERT_EQ(1, write(go[1], &c, 1));
+		close(go[1]);
 		usleep(300000 + round * 400000);
 		ASSERT_EQ(0, gg_unload());
 		ASSERT_EQ(child, waitpid(child, &status, 0));
