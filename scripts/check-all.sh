@@ -125,6 +125,14 @@ bg=$!
 for kver in $kvers; do
 	step "selftests in the guest ($kver)" "$here/check.sh" "$kver"
 done
+# bpftrace (LLVM: +78 MB packed, Documentation/tracing.md) is too heavy for
+# every boot, so trace_tools_test skips its checks there; here they run, in
+# a guest of their own per kernel with only that test.
+for kver in $kvers; do
+	step "trace tools with bpftrace in the guest ($kver)" \
+		env GG_GUEST_TOOLS="tracing bpftrace" GG_TESTS=gogrowth:trace_tools_test.sh \
+		"$here/check.sh" "$kver"
+done
 t0=$SECONDS
 wait "$bg"
 [ $((SECONDS - t0)) = 0 ] || timed "waiting for the lints" $((SECONDS - t0))
