@@ -313,11 +313,16 @@ TEST_F(thp_sizes, fault_maps_whole_folio)
 		EXPECT_STREQ("pte", faults[k].level);
 	}
 	EXPECT_EQ(pages, sum);
-	/* The kernel's own count of folios it allocated on faults, when it keeps one (6.9+). */
+	/*
+	 * The kernel's own count of folios it allocated on faults, when it
+	 * keeps one (6.9+). It counts every process's faults, this one's
+	 * stack included (the 6.12 debug kernel once counted 33 for 32), so it
+	 * bounds the whole folios seen from above.
+	 */
 	if (alloc_before != UINT64_MAX && alloc_after != UINT64_MAX) {
 		ASSERT_GT(alloc_after - alloc_before, 0)
 			TH_LOG("the kernel allocated no %lu KiB folio", variant->folio_kb);
-		EXPECT_EQ(alloc_after - alloc_before, whole);
+		EXPECT_GE(alloc_after - alloc_before, whole);
 	}
 	EXPECT_EQ(pages / per_folio, whole);
 	EXPECT_EQ(pages / per_folio, n);
