@@ -134,25 +134,53 @@ static const struct file_operations gg_events_fops = {
 	.release = gg_events_release,
 };
 
-/* ---- events_pipe: consuming, blocking ---- */
+/*
+ * ---- events_pipe and events_raw: consuming, blocking ----
+ * The same reader; events_pipe hands out each record as a text line,
+ * events_raw as the record itself (<linux/gogrowth.h>).
+ */
 
 struct gg_pipe {
 	struct mutex lock;	/* one reader of this open file at a time */
+	bool raw;
 	struct gg_rec rec;
-	size_t len;		/* formatted line not yet fully read */
+	size_t len;		/* bytes of the record not yet fully read */
 	size_t off;
 	char line[GG_LINE_MAX];
 };
 
-static int gg_pipe_open(struct inode *inode, struct file *file)
+/* The record as events_raw carries it: header, payload, zeros to 8 bytes. */
+static size_t gg_raw_bytes(const struct gg_rec *r, char *buf)
+{
+	size_t n = sizeof(r->h) + r->h.len;
+	size_t size = GG_RECORD_SIZE(r->h.len);
+
+	BUILD_BUG_ON(GG_RECORD_SIZE(sizeof(r->u)) > GG_LINE_MAX);
+	memcpy(buf, r, n);
+	memset(buf + n, 0, size - n);
+	return size;
+}
+
+static int gg_pipe_open_as(struct inode *inode, struct file *file, bool raw)
 {
 	struct gg_pipe *p = kzalloc(sizeof(*p), GFP_KERNEL);
 
 	if (!p)
 		return -ENOMEM;
 	mutex_init(&p->lock);
+	p->raw = raw;
 	file->private_data = p;
 	return nonseekable_open(inode, file);
+}
+
+static int gg_pipe_open(struct inode *inode, struct file *file)
+{
+	return gg_pipe_open_as(inode, file, false);
+}
+
+static int gg_raw_open(struct inode *inode, struct file *file)
+{
+	return gg_pipe_open_as(inode, file, true);
 }
 
 static int gg_pipe_release(struct inode *inode, struct file *file)
@@ -167,9 +195,9 @@ static bool gg_pipe_ready(void)
 }
 
 /*
- * A consumed event is formatted into the per-file line buffer before any
- * of it is copied out, so a short read or a fault in copy_to_user() keeps
- * the rest for the next read: no line is lost or repeated.
+ * A consumed event is written into the per-file buffer before any of it is
+ * copied out, so a short read or a fault in copy_to_user() keeps the rest
+ * for the next read: no record is lost or repeated.
  */
 static ssize_t gg_pipe_read(struct file *file, char __user *ubuf,
 			    size_t count, loff_t *ppos)
@@ -191,7 +219,9 @@ static ssize_t gg_pipe_read(struct file *file, char __user *ubuf,
 
 		if (p->off == p->len) {
 			if (gg_ring_consume(&p->rec)) {
-				p->len = gg_format(&p->rec, p->line,
+				p->len = p->raw ?
+					 gg_raw_bytes(&p->rec, p->line) :
+					 gg_format(&p->rec, p->line,
 						   sizeof(p->line));
 				p->off = 0;
 				continue;
@@ -241,6 +271,14 @@ static __poll_t gg_pipe_poll(struct file *file, poll_table *wait)
 static const struct file_operations gg_pipe_fops = {
 	.owner = THIS_MODULE,
 	.open = gg_pipe_open,
+	.read = gg_pipe_read,
+	.poll = gg_pipe_poll,
+	.release = gg_pipe_release,
+};
+
+static const struct file_operations gg_raw_fops = {
+	.owner = THIS_MODULE,
+	.open = gg_raw_open,
 	.read = gg_pipe_read,
 	.poll = gg_pipe_poll,
 	.release = gg_pipe_release,
@@ -405,6 +443,7 @@ struct gg_file {
 static const struct gg_file gg_files[] = {
 	{ "events", 0400, &gg_events_fops },
 	{ "events_pipe", 0400, &gg_pipe_fops },
+	{ "events_raw", 0400, &gg_raw_fops },
 	{ "pid", 0600, &gg_pid_fops },
 	{ "marker", 0200, &gg_marker_fops },
 	{ "enable", 0600, &gg_enable_fops },

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Turns a binary record into one text line, as specified in
- * Documentation/ABI.md. Runs only in the readers' process context.
+ * Turns a decoded record into one text line, as specified in
+ * Documentation/ABI.md. The module runs it in the readers' process
+ * context; the gogrowth tool compiles the same file to print binary
+ * recordings, so both write the same bytes: it needs nothing but
+ * format_env.h.
  */
-#include <linux/err.h>
-#include <linux/kernel.h>
-#include <linux/mm.h>
-#include <asm/tlbflush.h>
-
-#include "compat.h"
+#include "format_env.h"
 #include "format.h"
-#include "pgwalk.h"
+
+/* The largest -errno a return value holds, as the kernel's MAX_ERRNO. */
+#define GG_MAX_ERRNO	4095
 
 static const char * const gg_names[GG_EV_NR] = {
 	[GG_EV_LOST] = "lost",
@@ -28,13 +28,13 @@ static const char * const gg_names[GG_EV_NR] = {
 	[GG_EV_MARKER] = "marker",
 };
 
-static const char * const gg_origin_names[] = {
+static const char * const gg_origin_names[GG_ORIGIN_NR] = {
 	[GG_ORIGIN_USER] = "user",
 	[GG_ORIGIN_KERNEL] = "kernel",
 	[GG_ORIGIN_GUP] = "gup",
 };
 
-static const char * const gg_level_names[] = {
+static const char * const gg_level_names[GG_LVL_NR] = {
 	[GG_LVL_NONE] = "none",
 	[GG_LVL_PTE] = "pte",
 	[GG_LVL_PMD] = "pmd",
@@ -44,18 +44,18 @@ static const char * const gg_level_names[] = {
 	[GG_LVL_UNKNOWN] = "unknown",
 };
 
-static const char * const gg_access_names[] = {
+static const char * const gg_access_names[GG_ACCESS_NR] = {
 	[GG_ACCESS_READ] = "read",
 	[GG_ACCESS_WRITE] = "write",
 	[GG_ACCESS_EXEC] = "exec",
 };
 
-static const char * const gg_lock_names[] = {
+static const char * const gg_lock_names[GG_LOCK_NR] = {
 	[GG_LOCK_MMAP] = "mmap",
 	[GG_LOCK_VMA] = "vma",
 };
 
-static const char * const gg_trans_names[] = {
+static const char * const gg_trans_names[GG_TRANS_NR] = {
 	[GG_TRANS_UNKNOWN] = "unknown",
 	[GG_TRANS_NONE_NONE] = "none->none",
 	[GG_TRANS_NONE_PRESENT] = "none->present",
@@ -66,7 +66,7 @@ static const char * const gg_trans_names[] = {
 	[GG_TRANS_PRESENT] = "present->present",
 };
 
-static const char * const gg_result_names[] = {
+static const char * const gg_result_names[GG_RESULT_NR] = {
 	[GG_RESULT_MINOR] = "minor",
 	[GG_RESULT_MAJOR] = "major",
 	[GG_RESULT_RETRY] = "retry",
@@ -79,9 +79,45 @@ static const char * const gg_result_names[] = {
 	[GG_RESULT_ERROR] = "error",
 };
 
+static const char *gg_name(const char * const *table, unsigned int n,
+			   unsigned int i)
+{
+	return i < n && table[i] ? table[i] : "unknown";
+}
+
 const char *gg_type_name(unsigned int type)
 {
-	return type < GG_EV_NR ? gg_names[type] : "unknown";
+	return gg_name(gg_names, ARRAY_SIZE(gg_names), type);
+}
+
+const char *gg_origin_name(unsigned int origin)
+{
+	return gg_name(gg_origin_names, ARRAY_SIZE(gg_origin_names), origin);
+}
+
+const char *gg_level_name(unsigned int level)
+{
+	return gg_name(gg_level_names, ARRAY_SIZE(gg_level_names), level);
+}
+
+const char *gg_access_name(unsigned int access)
+{
+	return gg_name(gg_access_names, ARRAY_SIZE(gg_access_names), access);
+}
+
+const char *gg_lock_name(unsigned int lock)
+{
+	return gg_name(gg_lock_names, ARRAY_SIZE(gg_lock_names), lock);
+}
+
+const char *gg_trans_name(unsigned int trans)
+{
+	return gg_name(gg_trans_names, ARRAY_SIZE(gg_trans_names), trans);
+}
+
+const char *gg_result_name(unsigned int result)
+{
+	return gg_name(gg_result_names, ARRAY_SIZE(gg_result_names), result);
 }
 
 /* Appends to @buf at @pos; never writes past @size, always terminates. */
@@ -103,7 +139,9 @@ static int gg_put_str(char *buf, size_t size, int pos, const char *key,
 	unsigned int i;
 
 	pos = gg_put(buf, size, pos, " %s=", key);
-	for (i = 0; i < min_t(unsigned int, len, GG_STR_MAX); i++) {
+	if (len > GG_STR_MAX)
+		len = GG_STR_MAX;
+	for (i = 0; i < len; i++) {
 		unsigned char c = s[i];
 
 		if (c < 0x21 || c > 0x7e || c == '=' || c == '\\')
@@ -117,36 +155,42 @@ static int gg_put_str(char *buf, size_t size, int pos, const char *key,
 /* A return value that is an address, or -errno in decimal. */
 static int gg_put_addr_ret(char *buf, size_t size, int pos, s64 ret)
 {
-	if (IS_ERR_VALUE((unsigned long)ret))
+	if (ret < 0 && ret >= -GG_MAX_ERRNO)
 		return gg_put(buf, size, pos, " ret=%lld", ret);
 	return gg_put(buf, size, pos, " ret=0x%llx", (u64)ret);
+}
+
+/* "PWUADNH", a '-' for each bit not set. */
+static void gg_flags_text(u8 bits, char out[8])
+{
+	static const char letters[] = "PWUADNH";
+	int i;
+
+	for (i = 0; i < 7; i++)
+		out[i] = bits & (1 << i) ? letters[i] : '-';
+	out[7] = '\0';
 }
 
 static int gg_put_fault(char *buf, size_t size, int pos,
 			const struct gg_ev_fault *f)
 {
+	const struct gg_fault_decoded *d = &f->d;
 	char of[8], nf[8];
 
-	gg_entry_flags(f->old, f->old_level, of);
-	gg_entry_flags(f->new, f->new_level, nf);
+	gg_flags_text(d->old_flags, of);
+	gg_flags_text(d->new_flags, nf);
 	pos = gg_put(buf, size, pos,
 		     " addr=0x%llx ip=0x%llx access=%s origin=%s lock=%s level=%s",
-		     f->addr, f->ip,
-		     gg_access_names[gg_fault_access(f->fflags)],
-		     f->origin < ARRAY_SIZE(gg_origin_names) ?
-		     gg_origin_names[f->origin] : "unknown",
-		     gg_lock_names[gg_fault_lock(f->fflags)],
-		     gg_level_names[gg_level_shown(f->new, f->new_level)]);
+		     f->addr, f->ip, gg_access_name(d->access),
+		     gg_origin_name(f->origin), gg_lock_name(d->lock),
+		     gg_level_name(d->level));
 	pos = gg_put(buf, size, pos,
 		     " old=0x%llx new=0x%llx old_flags=%s new_flags=%s old_pfn=0x%llx new_pfn=0x%llx",
-		     f->old, f->new, of, nf,
-		     gg_entry_pfn(f->old, f->old_level),
-		     gg_entry_pfn(f->new, f->new_level));
+		     f->old, f->new, of, nf, d->old_pfn, d->new_pfn);
 	pos = gg_put(buf, size, pos,
 		     " trans=%s result=%s vmf=0x%x node=%d fflags=0x%x",
-		     gg_trans_names[gg_fault_trans(f)],
-		     gg_result_names[gg_fault_result(f->vmf)], f->vmf, f->node,
-		     f->fflags);
+		     gg_trans_name(d->trans), gg_result_name(d->result),
+		     f->vmf, f->node, f->fflags);
 	return gg_put(buf, size, pos, " ptes=%u ptes_start=0x%llx ptes_end=0x%llx",
 		      f->ptes, f->ptes_start, f->ptes_end);
 }
@@ -156,7 +200,7 @@ static int gg_put_tlb(char *buf, size_t size, int pos,
 {
 	pos = gg_put(buf, size, pos, " start=0x%llx end=0x%llx stride=%u",
 		     t->start, t->end, t->stride);
-	if (t->end == TLB_FLUSH_ALL)
+	if (t->end == GG_TLB_FLUSH_ALL)
 		pos = gg_put(buf, size, pos, " pages=all");
 	else if (t->end >= t->start && t->stride < 64)
 		pos = gg_put(buf, size, pos, " pages=%llu",
@@ -166,7 +210,6 @@ static int gg_put_tlb(char *buf, size_t size, int pos,
 	return gg_put(buf, size, pos, " freed=%u", t->freed);
 }
 
-/* Returns the length of the line written to @buf, newline included. */
 int gg_format(const struct gg_rec *r, char *buf, size_t size)
 {
 	const struct gg_hdr *h = &r->h;
@@ -246,7 +289,8 @@ int gg_format(const struct gg_rec *r, char *buf, size_t size)
 	case GG_EV_MARKER:
 		/* Verbatim: the writer guaranteed no NUL and no newline. */
 		pos = gg_put(buf, size, pos, " text=%.*s",
-			     (int)min_t(u16, r->u.marker.len, GG_STR_MAX),
+			     r->u.marker.len < GG_STR_MAX ?
+			     (int)r->u.marker.len : GG_STR_MAX,
 			     r->u.marker.s);
 		break;
 	default:

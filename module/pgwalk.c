@@ -228,17 +228,19 @@ enum gg_level gg_level_shown(u64 val, u8 level)
 	}
 }
 
-void gg_entry_flags(u64 val, u8 level, char out[8])
+u8 gg_entry_flag_bits(u64 val, u8 level)
 {
-	out[0] = val & _PAGE_PRESENT ? 'P' : '-';
-	out[1] = val & _PAGE_RW ? 'W' : '-';
-	out[2] = val & _PAGE_USER ? 'U' : '-';
-	out[3] = val & _PAGE_ACCESSED ? 'A' : '-';
-	out[4] = val & _PAGE_DIRTY ? 'D' : '-';
-	out[5] = val & _PAGE_NX ? 'N' : '-';
+	u8 bits = 0;
+
+	bits |= val & _PAGE_PRESENT ? GG_PTE_PRESENT : 0;
+	bits |= val & _PAGE_RW ? GG_PTE_WRITABLE : 0;
+	bits |= val & _PAGE_USER ? GG_PTE_USER : 0;
+	bits |= val & _PAGE_ACCESSED ? GG_PTE_ACCESSED : 0;
+	bits |= val & _PAGE_DIRTY ? GG_PTE_DIRTY : 0;
+	bits |= val & _PAGE_NX ? GG_PTE_NOEXEC : 0;
 	/* Bit 7 is PAT in a PTE; it only means "huge" above the PTE level. */
-	out[6] = level > GG_LVL_PTE && (val & _PAGE_PSE) ? 'H' : '-';
-	out[7] = '\0';
+	bits |= level > GG_LVL_PTE && (val & _PAGE_PSE) ? GG_PTE_HUGE : 0;
+	return bits;
 }
 
 enum gg_trans gg_transition(u64 old, u8 old_level, u64 new, u8 new_level)

@@ -42,7 +42,7 @@ int gg_entry_node(u64 val, u8 level);
 
 /* Decoding, for the text format and the trace events (event.h's enums). */
 enum gg_level gg_level_shown(u64 val, u8 level);
-void gg_entry_flags(u64 val, u8 level, char out[8]);
+u8 gg_entry_flag_bits(u64 val, u8 level);	/* enum gg_pte_flag */
 enum gg_trans gg_transition(u64 old, u8 old_level, u64 new, u8 new_level);
 enum gg_trans gg_fault_trans(const struct gg_ev_fault *f);
 enum gg_result gg_fault_result(u32 vmf);

@@ -163,7 +163,8 @@ static int gg_fault_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		e.old_level = now.level;
 	}
 	e.node = gg_entry_node(now.val, now.level);
-	gg_emit(GG_EV_FAULT, d->mm, &e, sizeof(e));
+	/* The decoding is the reader's: decode.c. */
+	gg_emit(GG_EV_FAULT, d->mm, &e, GG_FAULT_RAW_LEN);
 	return 0;
 }
 

@@ -23,6 +23,7 @@
 #include <asm/special_insns.h>
 
 #include "compat.h"
+#include "decode.h"
 #include "format.h"
 #include "ring.h"
 #include "trace.h"
@@ -355,6 +356,7 @@ void gg_ring_show_stats(struct seq_file *m)
 
 	seq_printf(m, "enabled %d\n", gg_ring_enabled());
 	seq_printf(m, "ring_bytes_per_cpu %lu\n", gg_buf_bytes);
+	seq_printf(m, "record_version %d\n", GG_RECORD_VERSION);
 	for_each_possible_cpu(cpu) {
 		gg_stats_snap(cpu, &snap);
 		total.generated += snap.generated;
@@ -449,6 +451,7 @@ static void gg_copy(struct gg_rec *out, struct ring_buffer_event *ev)
 		out->h.len = 0;
 	else
 		out->h.len = min_t(u32, out->h.len, n - sizeof(out->h));
+	gg_decode(out);
 }
 
 bool gg_ring_consume(struct gg_rec *out)

@@ -20,8 +20,7 @@ version=$(sed -En 's/^PACKAGE_VERSION="?([^"]*)"?$/\1/p' "$top/dkms.conf")
 [ -n "$version" ] || die "no PACKAGE_VERSION in dkms.conf"
 
 cd "$top"
-files=(dkms.conf Kbuild module/Kbuild)
-mapfile -t -O 3 files < <(ls module/*.[ch] | grep -v '\.mod\.c$')
+mapfile -t files < <(echo dkms.conf; module_files)
 sum=$(cat "${files[@]}" | sha256sum | cut -d' ' -f1)
 cached=$(cache_dir)/dkms/$abi
 if [ -e "$cached/gogrowth.ko" ] && [ "$(cat "$cached/sum" 2>/dev/null)" = "$sum" ]; then
@@ -33,7 +32,7 @@ mkdir -p "$(cache_dir)/dkms"
 work=$(mktemp -d "$(cache_dir)/dkms/work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 src=$work/src/gogrowth-$version
-mkdir -p "$src/module" "$work/tree"
+mkdir -p "$src" "$work/tree"
 cp --parents "${files[@]}" "$src/"
 
 # dkms signs with a key it makes under /var/lib/dkms when the kernel has

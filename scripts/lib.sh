@@ -74,3 +74,15 @@ kbuild() { # ABI DIR MAKE-ARGS...
 
 # The kernel series (X.Y) of a Debian ABI name: 6.12.57+deb13-amd64 -> 6.12.
 abi_series() { sed -E 's/^([0-9]+\.[0-9]+).*/\1/' <<<"$1"; }
+
+# The module's sources, relative to the top of the tree: what a build of
+# module/gogrowth.ko needs (the shared record header included), one a line.
+module_files() {
+	printf '%s\n' Kbuild module/Kbuild include/uapi/linux/gogrowth.h
+	(cd "$top" && ls module/*.[ch]) | grep -v '\.mod\.c$'
+}
+
+# copy_module_sources DIR: the module's sources into DIR, in the tree's layout.
+copy_module_sources() {
+	(cd "$top" && module_files | xargs cp --parents -t "$1")
+}

@@ -29,13 +29,14 @@ result() { # name status
 cd "$top"
 st=0
 # Only our sources: not the *.mod.c that kbuild generates.
-mapfile -t sources < <(git ls-files -co --exclude-standard 'module/*.[ch]')
+mapfile -t sources < <(git ls-files -co --exclude-standard 'module/*.[ch]' \
+	include/uapi/linux/gogrowth.h)
 # ALLOC_WITH_SIZEOF (7.x's checkpatch): kzalloc_obj() and friends are 7.x-only,
 # and the module builds on 6.1 too.
 perl "$checkpatch" --strict --no-tree --terse --show-types --ignore ALLOC_WITH_SIZEOF \
 	-f "${sources[@]}" >"$out" 2>&1 || st=$?
 grep -qE '(WARNING|ERROR|CHECK):' "$out" && st=1
-result "checkpatch --strict ($kver) on module/" "$st"
+result "checkpatch --strict ($kver) on module/ and include/uapi/" "$st"
 
 # The selftests are userspace C in the kernel's tree layout: kernel style,
 # without --strict's kernel-only preferences (s64 over int64_t and the like).
@@ -47,10 +48,7 @@ result "checkpatch ($kver) on selftests/gogrowth/" "$st"
 
 # A full build in a fresh copy, so that every file is compiled and checked
 # (and the tree's own build is left alone).
-cp Kbuild "$modsrc/"
-mkdir "$modsrc/module"
-cp module/Kbuild "$modsrc/module/"
-git ls-files -co --exclude-standard 'module/*.[ch]' | grep -v '\.mod\.c$' | xargs -I{} cp {} "$modsrc/module/"
+copy_module_sources "$modsrc"
 st=0
 kbuild "$abi" "$modsrc" -s W=1 C=2 modules >"$out" 2>&1 || st=$?
 grep -v 'Skipping BTF generation' "$out" | grep -qE 'warning:|error:' && st=1

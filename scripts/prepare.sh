@@ -41,9 +41,7 @@ log "building for $abi"
 # prepare at the same time and the tree's own build is left alone.
 modsrc=$(mktemp -d "$guest/module-src.XXXXXX")
 trap 'rm -rf "$stage" "$modsrc"' EXIT
-cp "$top/Kbuild" "$modsrc/"
-mkdir "$modsrc/module"
-cp "$top"/module/Kbuild "$top"/module/*.[ch] "$modsrc/module/"
+copy_module_sources "$modsrc"
 if [ -n "$kdir" ]; then
 	make -s -C "$kdir" M="$modsrc" W=1 modules >&2
 else

@@ -412,7 +412,7 @@ static int add_fault_pages(struct gg_aggregate *aggregate, const struct gg_fault
 	*pages = 0;
 	if (fault->ptes == 0)
 		return 0;
-	if (fault->level == GG_LEVEL_PTE && span == fault->ptes * entry) {
+	if (fault->level == GG_LVL_PTE && span == fault->ptes * entry) {
 		for (uint64_t a = fault->ptes_start; a < fault->ptes_end; a += entry) {
 			if ((added = add_page(aggregate, a >> GG_PAGE_SHIFT, row)) < 0)
 				return -1;

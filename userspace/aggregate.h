@@ -31,8 +31,8 @@
 struct gg_counts {
 	uint64_t mmaps, mmap_bytes, mmap_failed;
 	uint64_t faults;
-	uint64_t faults_by_trans[GG_TRANS_COUNT];
-	uint64_t faults_by_level[GG_LEVEL_COUNT];
+	uint64_t faults_by_trans[GG_TRANS_NR];
+	uint64_t faults_by_level[GG_LVL_NR];
 	uint64_t pages_faulted; /* distinct 4 KiB pages mapped or changed */
 	uint64_t tlb_flushes, tlb_pages, tlb_whole_mm;
 	uint64_t lost; /* only in the "(other)" row */

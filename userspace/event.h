@@ -33,68 +33,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum gg_event_type {
-	GG_EV_MMAP,
-	GG_EV_MUNMAP,
-	GG_EV_MREMAP,
-	GG_EV_MPROTECT,
-	GG_EV_MADVISE,
-	GG_EV_BRK,
-	GG_EV_FAULT,
-	GG_EV_TLB_FLUSH,
-	GG_EV_FORK,
-	GG_EV_EXEC,
-	GG_EV_EXIT,
-	GG_EV_MARKER,
-	GG_EV_LOST,
-	GG_EV_UNKNOWN, /* a type this tool does not know yet: only the common prefix is valid */
-	GG_EV_TYPE_COUNT
-};
+/*
+ * Event types and enumerated values are the module's: <linux/gogrowth.h> (include/uapi), with
+ * their ABI names from the formatter the module and this tool share (module/format.c).
+ */
+#include <linux/gogrowth.h>
 
-enum gg_access { GG_ACCESS_READ, GG_ACCESS_WRITE, GG_ACCESS_EXEC, GG_ACCESS_COUNT };
-enum gg_origin { GG_ORIGIN_USER, GG_ORIGIN_KERNEL, GG_ORIGIN_GUP, GG_ORIGIN_COUNT };
-enum gg_lock { GG_LOCK_MMAP, GG_LOCK_VMA, GG_LOCK_COUNT };
-/* GG_LEVEL_UNKNOWN: the module did not walk the page table after the fault (ABI.md, `fault`). */
-enum gg_level {
-	GG_LEVEL_PTE, GG_LEVEL_PMD, GG_LEVEL_PUD, GG_LEVEL_NONE, GG_LEVEL_UNKNOWN, GG_LEVEL_COUNT
-};
+#include "../module/format.h"
 
-enum gg_trans {
-	GG_TRANS_NONE_TO_PRESENT,
-	GG_TRANS_RO_TO_RW_COW,
-	GG_TRANS_RO_TO_RW,
-	GG_TRANS_PRESENT_TO_PRESENT,
-	GG_TRANS_PRESENT_TO_NONE,
-	GG_TRANS_NONE_TO_NONE,
-	GG_TRANS_PRESENT_TO_PRESENT_NEWPFN,
-	GG_TRANS_UNKNOWN, /* the after-state was not walked */
-	GG_TRANS_COUNT
-};
-
-enum gg_result {
-	GG_RESULT_MINOR,
-	GG_RESULT_MAJOR,
-	GG_RESULT_RETRY,
-	GG_RESULT_COMPLETED,
-	GG_RESULT_OOM,
-	GG_RESULT_SIGBUS,
-	GG_RESULT_SIGSEGV,
-	GG_RESULT_HWPOISON,
-	GG_RESULT_FALLBACK,
-	GG_RESULT_ERROR,
-	GG_RESULT_COUNT
-};
-
-/* Bits of old_flags/new_flags, in the order of the seven characters "PWUADNH". */
-enum gg_pte_flag {
-	GG_PTE_PRESENT = 1u << 0,
-	GG_PTE_WRITABLE = 1u << 1,
-	GG_PTE_USER = 1u << 2,
-	GG_PTE_ACCESSED = 1u << 3,
-	GG_PTE_DIRTY = 1u << 4,
-	GG_PTE_NOEXEC = 1u << 5,
-	GG_PTE_HUGE = 1u << 6,
-};
+/* A type this tool does not know yet: only the common prefix is valid. */
+#define GG_EV_UNKNOWN GG_EV_NR
+#define GG_EV_TYPE_COUNT (GG_EV_NR + 1)
 
 /* A byte range inside the parsed line (not NUL-terminated); valid while the line buffer is. */
 struct gg_span {
@@ -133,8 +82,8 @@ struct gg_fault {
 /* Bytes one entry at @level maps. */
 static inline uint64_t gg_level_bytes(enum gg_level level)
 {
-	return level == GG_LEVEL_PMD ? UINT64_C(1) << 21
-	       : level == GG_LEVEL_PUD ? UINT64_C(1) << 30 : UINT64_C(1) << 12;
+	return level == GG_LVL_PMD ? UINT64_C(1) << 21
+	       : level == GG_LVL_PUD ? UINT64_C(1) << 30 : UINT64_C(1) << 12;
 }
 
 /* 4 KiB pages the fault made present or changed (a pmd entry is 512 of them). */
@@ -157,7 +106,7 @@ struct gg_event {
 	uint64_t seq, ts;
 	uint32_t cpu, pid, tid;
 	uint64_t cr3, pgd;
-	enum gg_event_type type;
+	enum gg_type type;
 	struct gg_span type_name; /* the raw `ev=` value, useful for GG_EV_UNKNOWN */
 	union {
 		struct {
@@ -268,13 +217,15 @@ int gg_parser_parse(struct gg_parser *parser, const char *line, size_t length,
 int gg_parser_try_fast(struct gg_parser *parser, const char *line, size_t length,
 		       struct gg_event *event);
 
-/* ABI spellings, for output. */
-const char *gg_event_type_name(enum gg_event_type type);
-const char *gg_trans_name(enum gg_trans trans);
-const char *gg_level_name(enum gg_level level);
-const char *gg_result_name(enum gg_result result);
-const char *gg_access_name(enum gg_access access);
-const char *gg_origin_name(enum gg_origin origin);
-const char *gg_lock_name(enum gg_lock lock);
+/*
+ * The order in which reports, legends and tables list transitions and levels (the enums' own
+ * order is the module's): the most common first. Levels p4d and pgd never appear on a line.
+ */
+#define GG_LEVEL_SHOWN_COUNT 5
+extern const enum gg_trans gg_trans_display_order[GG_TRANS_NR];
+extern const enum gg_level gg_level_display_order[GG_LEVEL_SHOWN_COUNT];
+
+/* ABI spelling of an event type, GG_EV_UNKNOWN included ("(unknown)"). */
+const char *gg_event_type_name(enum gg_type type);
 
 #endif /* GOGROWTH_EVENT_H */

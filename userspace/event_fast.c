@@ -178,6 +178,8 @@ static const char *name_token(const char *p, const char *end, const char *key,
 	if (!p)
 		return NULL;
 	for (unsigned i = 0; i < count; i++) {
+		if (!names[i])
+			continue;
 		size_t n = strlen(names[i]);
 		if ((size_t)(end - p) < n || memcmp(p, names[i], n) != 0)
 			continue;
@@ -224,26 +226,34 @@ static const char *decimal_key_token(const char *p, const char *end, const char 
 	return p ? decimal_token(p, end, out, last) : NULL;
 }
 
-static const char *const access_names[] = { "read", "write", "exec" };
-static const char *const origin_names[] = { "user", "kernel", "gup" };
-static const char *const lock_names[] = { "mmap", "vma" };
-static const char *const level_names[] = { "pte", "pmd", "pud", "none", "unknown" };
-static const char *const trans_names[] = {
-	"none->present", "ro->rw-cow", "ro->rw", "present->present", "present->none",
-	"none->none", "present->present-newpfn", "unknown",
+/* Indexed by the shared enums; NULL: never on a line (gg_parse_line refuses it too). */
+static const char *const access_names[GG_ACCESS_NR] = {
+	[GG_ACCESS_READ] = "read", [GG_ACCESS_WRITE] = "write", [GG_ACCESS_EXEC] = "exec",
 };
-static const char *const result_names[] = {
-	"minor", "major", "retry", "completed", "oom", "sigbus", "sigsegv", "hwpoison",
-	"fallback", "error",
+static const char *const origin_names[GG_ORIGIN_NR] = {
+	[GG_ORIGIN_USER] = "user", [GG_ORIGIN_KERNEL] = "kernel", [GG_ORIGIN_GUP] = "gup",
+};
+static const char *const lock_names[GG_LOCK_NR] = {
+	[GG_LOCK_MMAP] = "mmap", [GG_LOCK_VMA] = "vma",
+};
+static const char *const level_names[GG_LVL_NR] = {
+	[GG_LVL_PTE] = "pte", [GG_LVL_PMD] = "pmd", [GG_LVL_PUD] = "pud", [GG_LVL_NONE] = "none",
+	[GG_LVL_UNKNOWN] = "unknown",
+};
+static const char *const trans_names[GG_TRANS_NR] = {
+	[GG_TRANS_NONE_PRESENT] = "none->present", [GG_TRANS_RO_RW_COW] = "ro->rw-cow",
+	[GG_TRANS_RO_RW] = "ro->rw", [GG_TRANS_PRESENT] = "present->present",
+	[GG_TRANS_PRESENT_NONE] = "present->none", [GG_TRANS_NONE_NONE] = "none->none",
+	[GG_TRANS_NEWPFN] = "present->present-newpfn", [GG_TRANS_UNKNOWN] = "unknown",
+};
+static const char *const result_names[GG_RESULT_NR] = {
+	[GG_RESULT_MINOR] = "minor", [GG_RESULT_MAJOR] = "major", [GG_RESULT_RETRY] = "retry",
+	[GG_RESULT_COMPLETED] = "completed", [GG_RESULT_OOM] = "oom",
+	[GG_RESULT_SIGBUS] = "sigbus", [GG_RESULT_SIGSEGV] = "sigsegv",
+	[GG_RESULT_HWPOISON] = "hwpoison", [GG_RESULT_FALLBACK] = "fallback",
+	[GG_RESULT_ERROR] = "error",
 };
 #define COUNT(array) (unsigned)(sizeof(array) / sizeof(array[0]))
-
-_Static_assert(COUNT(access_names) == GG_ACCESS_COUNT, "access names");
-_Static_assert(COUNT(origin_names) == GG_ORIGIN_COUNT, "origin names");
-_Static_assert(COUNT(lock_names) == GG_LOCK_COUNT, "lock names");
-_Static_assert(COUNT(level_names) == GG_LEVEL_COUNT, "level names");
-_Static_assert(COUNT(trans_names) == GG_TRANS_COUNT, "trans names");
-_Static_assert(COUNT(result_names) == GG_RESULT_COUNT, "result names");
 
 /* ---- runs of tokens: parse functions and memos ---- */
 

@@ -124,74 +124,94 @@ struct name_table {
 
 #define LENGTH(text) (sizeof(text) - 1)
 
+/*
+ * The names the module prints (module/format.c): indexed by the shared enums. A NULL name is a
+ * value the ABI never writes on a line (levels p4d and pgd), so the parser refuses it.
+ */
 static const char *const type_names[GG_EV_TYPE_COUNT] = {
-	"mmap", "munmap", "mremap", "mprotect", "madvise", "brk", "fault", "tlb_flush",
-	"fork", "exec", "exit", "marker", "lost", "(unknown)",
+	[GG_EV_LOST] = "lost", [GG_EV_MMAP] = "mmap", [GG_EV_MUNMAP] = "munmap",
+	[GG_EV_MREMAP] = "mremap", [GG_EV_MPROTECT] = "mprotect", [GG_EV_MADVISE] = "madvise",
+	[GG_EV_BRK] = "brk", [GG_EV_FAULT] = "fault", [GG_EV_TLB_FLUSH] = "tlb_flush",
+	[GG_EV_FORK] = "fork", [GG_EV_EXEC] = "exec", [GG_EV_EXIT] = "exit",
+	[GG_EV_MARKER] = "marker", [GG_EV_UNKNOWN] = "(unknown)",
 };
 static const unsigned char type_name_lengths[GG_EV_TYPE_COUNT] = {
-	LENGTH("mmap"), LENGTH("munmap"), LENGTH("mremap"), LENGTH("mprotect"), LENGTH("madvise"),
-	LENGTH("brk"), LENGTH("fault"), LENGTH("tlb_flush"), LENGTH("fork"), LENGTH("exec"),
-	LENGTH("exit"), LENGTH("marker"), LENGTH("lost"), LENGTH("(unknown)"),
+	[GG_EV_LOST] = LENGTH("lost"), [GG_EV_MMAP] = LENGTH("mmap"),
+	[GG_EV_MUNMAP] = LENGTH("munmap"), [GG_EV_MREMAP] = LENGTH("mremap"),
+	[GG_EV_MPROTECT] = LENGTH("mprotect"), [GG_EV_MADVISE] = LENGTH("madvise"),
+	[GG_EV_BRK] = LENGTH("brk"), [GG_EV_FAULT] = LENGTH("fault"),
+	[GG_EV_TLB_FLUSH] = LENGTH("tlb_flush"), [GG_EV_FORK] = LENGTH("fork"),
+	[GG_EV_EXEC] = LENGTH("exec"), [GG_EV_EXIT] = LENGTH("exit"),
+	[GG_EV_MARKER] = LENGTH("marker"), [GG_EV_UNKNOWN] = LENGTH("(unknown)"),
 };
-static const char *const access_names[GG_ACCESS_COUNT] = { "read", "write", "exec" };
-static const char *const origin_names[GG_ORIGIN_COUNT] = { "user", "kernel", "gup" };
-static const char *const lock_names[GG_LOCK_COUNT] = { "mmap", "vma" };
-static const char *const level_names[GG_LEVEL_COUNT] = {
-	"pte", "pmd", "pud", "none", "unknown",
+static const char *const access_names[GG_ACCESS_NR] = {
+	[GG_ACCESS_READ] = "read", [GG_ACCESS_WRITE] = "write", [GG_ACCESS_EXEC] = "exec",
 };
-static const char *const trans_names[GG_TRANS_COUNT] = {
-	"none->present", "ro->rw-cow", "ro->rw", "present->present", "present->none",
-	"none->none", "present->present-newpfn", "unknown",
+static const char *const origin_names[GG_ORIGIN_NR] = {
+	[GG_ORIGIN_USER] = "user", [GG_ORIGIN_KERNEL] = "kernel", [GG_ORIGIN_GUP] = "gup",
 };
-static const char *const result_names[GG_RESULT_COUNT] = {
-	"minor", "major", "retry", "completed", "oom", "sigbus", "sigsegv", "hwpoison",
-	"fallback", "error",
+static const char *const lock_names[GG_LOCK_NR] = {
+	[GG_LOCK_MMAP] = "mmap", [GG_LOCK_VMA] = "vma",
+};
+static const char *const level_names[GG_LVL_NR] = {
+	[GG_LVL_PTE] = "pte", [GG_LVL_PMD] = "pmd", [GG_LVL_PUD] = "pud", [GG_LVL_NONE] = "none",
+	[GG_LVL_UNKNOWN] = "unknown",
+};
+static const char *const trans_names[GG_TRANS_NR] = {
+	[GG_TRANS_NONE_PRESENT] = "none->present", [GG_TRANS_RO_RW_COW] = "ro->rw-cow",
+	[GG_TRANS_RO_RW] = "ro->rw", [GG_TRANS_PRESENT] = "present->present",
+	[GG_TRANS_PRESENT_NONE] = "present->none", [GG_TRANS_NONE_NONE] = "none->none",
+	[GG_TRANS_NEWPFN] = "present->present-newpfn", [GG_TRANS_UNKNOWN] = "unknown",
+};
+static const char *const result_names[GG_RESULT_NR] = {
+	[GG_RESULT_MINOR] = "minor", [GG_RESULT_MAJOR] = "major", [GG_RESULT_RETRY] = "retry",
+	[GG_RESULT_COMPLETED] = "completed", [GG_RESULT_OOM] = "oom",
+	[GG_RESULT_SIGBUS] = "sigbus", [GG_RESULT_SIGSEGV] = "sigsegv",
+	[GG_RESULT_HWPOISON] = "hwpoison", [GG_RESULT_FALLBACK] = "fallback",
+	[GG_RESULT_ERROR] = "error",
 };
 
-/* Sized by the enums, so a name added without its length fails the test below at start-up. */
-static const unsigned char access_lengths[GG_ACCESS_COUNT] = { 4, 5, 4 };
-static const unsigned char origin_lengths[GG_ORIGIN_COUNT] = { 4, 6, 3 };
-static const unsigned char lock_lengths[GG_LOCK_COUNT] = { 4, 3 };
-static const unsigned char level_lengths[GG_LEVEL_COUNT] = { 3, 3, 3, 4, 7 };
-static const unsigned char trans_lengths[GG_TRANS_COUNT] = { 13, 10, 6, 16, 13, 10, 23, 7 };
-static const unsigned char result_lengths[GG_RESULT_COUNT] = { 5, 5, 5, 9, 3, 6, 7, 8, 8, 5 };
+/* Filled from the names by build_name_lengths(): 0 for a NULL name. */
+static unsigned char access_lengths[GG_ACCESS_NR], origin_lengths[GG_ORIGIN_NR],
+	lock_lengths[GG_LOCK_NR], level_lengths[GG_LVL_NR], trans_lengths[GG_TRANS_NR],
+	result_lengths[GG_RESULT_NR];
 
 static const struct name_table enum_tables[KEY_TOTAL] = {
-	[KEY_ACCESS] = { access_names, access_lengths, GG_ACCESS_COUNT },
-	[KEY_ORIGIN] = { origin_names, origin_lengths, GG_ORIGIN_COUNT },
-	[KEY_LOCK] = { lock_names, lock_lengths, GG_LOCK_COUNT },
-	[KEY_LEVEL] = { level_names, level_lengths, GG_LEVEL_COUNT },
-	[KEY_TRANS] = { trans_names, trans_lengths, GG_TRANS_COUNT },
-	[KEY_RESULT] = { result_names, result_lengths, GG_RESULT_COUNT },
+	[KEY_ACCESS] = { access_names, access_lengths, GG_ACCESS_NR },
+	[KEY_ORIGIN] = { origin_names, origin_lengths, GG_ORIGIN_NR },
+	[KEY_LOCK] = { lock_names, lock_lengths, GG_LOCK_NR },
+	[KEY_LEVEL] = { level_names, level_lengths, GG_LVL_NR },
+	[KEY_TRANS] = { trans_names, trans_lengths, GG_TRANS_NR },
+	[KEY_RESULT] = { result_names, result_lengths, GG_RESULT_NR },
 };
 
-const char *gg_event_type_name(enum gg_event_type type)
+static void set_lengths(const char *const *names, unsigned char *lengths, unsigned count)
+{
+	for (unsigned i = 0; i < count; i++)
+		lengths[i] = names[i] ? (unsigned char)strlen(names[i]) : 0;
+}
+
+static void build_name_lengths(void)
+{
+	set_lengths(access_names, access_lengths, GG_ACCESS_NR);
+	set_lengths(origin_names, origin_lengths, GG_ORIGIN_NR);
+	set_lengths(lock_names, lock_lengths, GG_LOCK_NR);
+	set_lengths(level_names, level_lengths, GG_LVL_NR);
+	set_lengths(trans_names, trans_lengths, GG_TRANS_NR);
+	set_lengths(result_names, result_lengths, GG_RESULT_NR);
+}
+
+const enum gg_trans gg_trans_display_order[GG_TRANS_NR] = {
+	GG_TRANS_NONE_PRESENT, GG_TRANS_RO_RW_COW, GG_TRANS_RO_RW,    GG_TRANS_PRESENT,
+	GG_TRANS_PRESENT_NONE, GG_TRANS_NONE_NONE, GG_TRANS_NEWPFN, GG_TRANS_UNKNOWN,
+};
+const enum gg_level gg_level_display_order[GG_LEVEL_SHOWN_COUNT] = {
+	GG_LVL_PTE, GG_LVL_PMD, GG_LVL_PUD, GG_LVL_NONE, GG_LVL_UNKNOWN,
+};
+
+const char *gg_event_type_name(enum gg_type type)
 {
 	return (unsigned)type < GG_EV_TYPE_COUNT ? type_names[type] : "?";
-}
-const char *gg_trans_name(enum gg_trans trans)
-{
-	return (unsigned)trans < GG_TRANS_COUNT ? trans_names[trans] : "?";
-}
-const char *gg_level_name(enum gg_level level)
-{
-	return (unsigned)level < GG_LEVEL_COUNT ? level_names[level] : "?";
-}
-const char *gg_result_name(enum gg_result result)
-{
-	return (unsigned)result < GG_RESULT_COUNT ? result_names[result] : "?";
-}
-const char *gg_access_name(enum gg_access access)
-{
-	return (unsigned)access < GG_ACCESS_COUNT ? access_names[access] : "?";
-}
-const char *gg_origin_name(enum gg_origin origin)
-{
-	return (unsigned)origin < GG_ORIGIN_COUNT ? origin_names[origin] : "?";
-}
-const char *gg_lock_name(enum gg_lock lock)
-{
-	return (unsigned)lock < GG_LOCK_COUNT ? lock_names[lock] : "?";
 }
 
 static bool span_is(const char *p, size_t n, const char *word, size_t word_len)
@@ -281,11 +301,11 @@ static enum gg_key lookup_key(const char *key, size_t n)
 
 #undef IS
 
-static enum gg_event_type lookup_type(const char *p, size_t n)
+static enum gg_type lookup_type(const char *p, size_t n)
 {
 	for (unsigned t = 0; t < GG_EV_UNKNOWN; t++)
 		if (n == type_name_lengths[t] && memcmp(p, type_names[t], n) == 0)
-			return (enum gg_event_type)t;
+			return (enum gg_type)t;
 	return GG_EV_UNKNOWN;
 }
 
@@ -505,7 +525,7 @@ static enum value_problem scan_enum(const struct name_table *table, const char *
 		return PROBLEM_EMPTY;
 	for (unsigned i = 0; i < table->count; i++) {
 		size_t n = table->lengths[i];
-		if (n <= available && table->names[i][0] == *s && memcmp(s, table->names[i], n) == 0 &&
+		if (n && n <= available && table->names[i][0] == *s && memcmp(s, table->names[i], n) == 0 &&
 		    (n == available || s[n] == ' ')) {
 			*out = i;
 			*p = s + n;
@@ -579,6 +599,7 @@ static uint64_t load64(const char *p)
 /* Idempotent, so two threads racing through it would write the same bytes. */
 static void build_key_patterns(void)
 {
+	build_name_lengths();
 	for (unsigned k = 0; k < KEY_TOTAL; k++) {
 		struct key_pattern *pattern = &key_patterns[k];
 		char mask[16] = { 0 };
@@ -843,12 +864,11 @@ static void fill_event(struct gg_event *event, const union slot *slots, uint64_t
 		event->lost.count = slots[KEY_COUNT].u;
 		break;
 	case GG_EV_UNKNOWN:
-	case GG_EV_TYPE_COUNT:
 		break;
 	}
 }
 
-static int fail_missing(struct gg_parse_error *error, uint64_t missing, enum gg_event_type type,
+static int fail_missing(struct gg_parse_error *error, uint64_t missing, enum gg_type type,
 			bool type_known)
 {
 	enum gg_key key = (enum gg_key)__builtin_ctzll(missing);
@@ -865,7 +885,7 @@ int gg_parse_line(const char *line, size_t length, struct gg_event *event,
 	union slot slots[KEY_TOTAL];
 	uint64_t seen = 0;
 	uint64_t accepted = COMMON_KEYS; /* type keys are accepted once ev= is known */
-	enum gg_event_type type = GG_EV_UNKNOWN;
+	enum gg_type type = GG_EV_UNKNOWN;
 	const unsigned char *order = common_order;
 	unsigned order_position = 0;
 

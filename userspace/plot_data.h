@@ -87,7 +87,7 @@ struct gg_plot_data {
 	struct gg_plot_lost *losses;
 	size_t loss_count, loss_capacity;
 	uint64_t fault_pages;   /* sum of the faults' pages */
-	uint64_t faults_by_trans[GG_TRANS_COUNT];
+	uint64_t faults_by_trans[GG_TRANS_NR];
 	uint64_t whole_mm_flushes;
 
 	bool has_break;

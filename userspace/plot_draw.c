@@ -17,27 +17,27 @@ bool gg_plot_can_draw(void)
 
 /* ---- colours and classes ---- */
 
-static const struct gg_colour trans_colours[GG_TRANS_COUNT] = {
-	[GG_TRANS_NONE_TO_PRESENT] = GG_RGB(0x1f77b4, 0.75),
-	[GG_TRANS_RO_TO_RW_COW] = GG_RGB(0xff7f0e, 0.75),
-	[GG_TRANS_RO_TO_RW] = GG_RGB(0x2ca02c, 0.8),
-	[GG_TRANS_PRESENT_TO_PRESENT] = GG_RGB(0x7f7f7f, 0.8),
-	[GG_TRANS_PRESENT_TO_NONE] = GG_RGB(0xe377c2, 0.85),
-	[GG_TRANS_NONE_TO_NONE] = GG_RGB(0xbcbd22, 0.85),
-	[GG_TRANS_PRESENT_TO_PRESENT_NEWPFN] = GG_RGB(0x8c564b, 0.85),
+static const struct gg_colour trans_colours[GG_TRANS_NR] = {
+	[GG_TRANS_NONE_PRESENT] = GG_RGB(0x1f77b4, 0.75),
+	[GG_TRANS_RO_RW_COW] = GG_RGB(0xff7f0e, 0.75),
+	[GG_TRANS_RO_RW] = GG_RGB(0x2ca02c, 0.8),
+	[GG_TRANS_PRESENT] = GG_RGB(0x7f7f7f, 0.8),
+	[GG_TRANS_PRESENT_NONE] = GG_RGB(0xe377c2, 0.85),
+	[GG_TRANS_NONE_NONE] = GG_RGB(0xbcbd22, 0.85),
+	[GG_TRANS_NEWPFN] = GG_RGB(0x8c564b, 0.85),
 	[GG_TRANS_UNKNOWN] = GG_RGB(0x17becf, 0.85),
 };
 static const struct gg_colour other_trans_colour = GG_RGB(0x000000, 0.6); /* one added later */
 
 /* SVG classes of the fault marks, by transition (ABI spelling with '-' for "->"). */
-static const char *const trans_classes[GG_TRANS_COUNT] = {
-	[GG_TRANS_NONE_TO_PRESENT] = "fault none-present",
-	[GG_TRANS_RO_TO_RW_COW] = "fault ro-rw-cow",
-	[GG_TRANS_RO_TO_RW] = "fault ro-rw",
-	[GG_TRANS_PRESENT_TO_PRESENT] = "fault present-present",
-	[GG_TRANS_PRESENT_TO_NONE] = "fault present-none",
-	[GG_TRANS_NONE_TO_NONE] = "fault none-none",
-	[GG_TRANS_PRESENT_TO_PRESENT_NEWPFN] = "fault present-present-newpfn",
+static const char *const trans_classes[GG_TRANS_NR] = {
+	[GG_TRANS_NONE_PRESENT] = "fault none-present",
+	[GG_TRANS_RO_RW_COW] = "fault ro-rw-cow",
+	[GG_TRANS_RO_RW] = "fault ro-rw",
+	[GG_TRANS_PRESENT] = "fault present-present",
+	[GG_TRANS_PRESENT_NONE] = "fault present-none",
+	[GG_TRANS_NONE_NONE] = "fault none-none",
+	[GG_TRANS_NEWPFN] = "fault present-present-newpfn",
 	[GG_TRANS_UNKNOWN] = "fault unknown",
 };
 
@@ -610,11 +610,11 @@ static void draw_legend(struct picture *p)
 	gg_canvas_font(c, 11, true);
 	gg_canvas_text(c, x, y, "faults by trans=", GG_ALIGN_LEFT, black);
 	y += 16;
-	for (unsigned t = 0; t < GG_TRANS_COUNT; t++) {
-		gg_canvas_fill_circle(c, x + 6, y - 4, 4.5, trans_colour((enum gg_trans)t),
-				      "legend");
+	for (unsigned i = 0; i < GG_TRANS_NR; i++) {
+		enum gg_trans t = gg_trans_display_order[i];
+		gg_canvas_fill_circle(c, x + 6, y - 4, 4.5, trans_colour(t), "legend");
 		gg_canvas_font(c, 10, false);
-		snprintf(text, sizeof(text), "%s  %" PRIu64, gg_trans_name((enum gg_trans)t),
+		snprintf(text, sizeof(text), "%s  %" PRIu64, gg_trans_name(t),
 			 data->faults_by_trans[t]);
 		gg_canvas_text(c, x + 16, y, text, GG_ALIGN_LEFT,
 			       data->faults_by_trans[t] ? black : text_grey);

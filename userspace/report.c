@@ -55,21 +55,21 @@ static const struct column columns[] = {
 	COUNT_COLUMN("mmap_bytes", "mmap_bytes", mmap_bytes),
 	COUNT_COLUMN("mmap_failed", "mmap_failed", mmap_failed),
 	COUNT_COLUMN("faults", "faults", faults),
-	COUNT_COLUMN("none->present", "trans_none_present", faults_by_trans[GG_TRANS_NONE_TO_PRESENT]),
-	COUNT_COLUMN("ro->rw-cow", "trans_ro_rw_cow", faults_by_trans[GG_TRANS_RO_TO_RW_COW]),
-	COUNT_COLUMN("ro->rw", "trans_ro_rw", faults_by_trans[GG_TRANS_RO_TO_RW]),
+	COUNT_COLUMN("none->present", "trans_none_present", faults_by_trans[GG_TRANS_NONE_PRESENT]),
+	COUNT_COLUMN("ro->rw-cow", "trans_ro_rw_cow", faults_by_trans[GG_TRANS_RO_RW_COW]),
+	COUNT_COLUMN("ro->rw", "trans_ro_rw", faults_by_trans[GG_TRANS_RO_RW]),
 	COUNT_COLUMN("present->present", "trans_present_present",
-		     faults_by_trans[GG_TRANS_PRESENT_TO_PRESENT]),
-	COUNT_COLUMN("present->none", "trans_present_none", faults_by_trans[GG_TRANS_PRESENT_TO_NONE]),
-	COUNT_COLUMN("none->none", "trans_none_none", faults_by_trans[GG_TRANS_NONE_TO_NONE]),
+		     faults_by_trans[GG_TRANS_PRESENT]),
+	COUNT_COLUMN("present->none", "trans_present_none", faults_by_trans[GG_TRANS_PRESENT_NONE]),
+	COUNT_COLUMN("none->none", "trans_none_none", faults_by_trans[GG_TRANS_NONE_NONE]),
 	COUNT_COLUMN("present->present-newpfn", "trans_present_present_newpfn",
-		     faults_by_trans[GG_TRANS_PRESENT_TO_PRESENT_NEWPFN]),
+		     faults_by_trans[GG_TRANS_NEWPFN]),
 	COUNT_COLUMN("unknown", "trans_unknown", faults_by_trans[GG_TRANS_UNKNOWN]),
-	COUNT_COLUMN("pte", "level_pte", faults_by_level[GG_LEVEL_PTE]),
-	COUNT_COLUMN("pmd", "level_pmd", faults_by_level[GG_LEVEL_PMD]),
-	COUNT_COLUMN("pud", "level_pud", faults_by_level[GG_LEVEL_PUD]),
-	COUNT_COLUMN("level_none", "level_none", faults_by_level[GG_LEVEL_NONE]),
-	COUNT_COLUMN("level_unknown", "level_unknown", faults_by_level[GG_LEVEL_UNKNOWN]),
+	COUNT_COLUMN("pte", "level_pte", faults_by_level[GG_LVL_PTE]),
+	COUNT_COLUMN("pmd", "level_pmd", faults_by_level[GG_LVL_PMD]),
+	COUNT_COLUMN("pud", "level_pud", faults_by_level[GG_LVL_PUD]),
+	COUNT_COLUMN("level_none", "level_none", faults_by_level[GG_LVL_NONE]),
+	COUNT_COLUMN("level_unknown", "level_unknown", faults_by_level[GG_LVL_UNKNOWN]),
 	COUNT_COLUMN("pages", "pages_faulted", pages_faulted),
 	COUNT_COLUMN("tlb_flushes", "tlb_flushes", tlb_flushes),
 	COUNT_COLUMN("tlb_pages", "tlb_pages", tlb_pages),
@@ -257,18 +257,20 @@ static size_t format_breakdown(char *buffer, size_t size, const struct gg_counts
 		if (n_ > 0)                                                            \
 			used = used + (size_t)n_ < size ? used + (size_t)n_ : size - 1; \
 	} while (0)
-	for (unsigned t = 0; t < GG_TRANS_COUNT; t++) {
+	for (unsigned i = 0; i < GG_TRANS_NR; i++) {
+		enum gg_trans t = gg_trans_display_order[i];
 		if (c->faults_by_trans[t]) {
-			APPEND("%s%s %" PRIu64, separator, gg_trans_name((enum gg_trans)t),
+			APPEND("%s%s %" PRIu64, separator, gg_trans_name(t),
 			       c->faults_by_trans[t]);
 			separator = ", ";
 		}
 	}
 	if (*separator)
 		separator = "; ";
-	for (unsigned l = 0; l < GG_LEVEL_COUNT; l++) {
+	for (unsigned i = 0; i < GG_LEVEL_SHOWN_COUNT; i++) {
+		enum gg_level l = gg_level_display_order[i];
 		if (c->faults_by_level[l]) {
-			APPEND("%s%s %" PRIu64, separator, gg_level_name((enum gg_level)l),
+			APPEND("%s%s %" PRIu64, separator, gg_level_name(l),
 			       c->faults_by_level[l]);
 			separator = ", ";
 		}

@@ -90,5 +90,5 @@ size_t *gg_find_markers(const struct gg_events *events, const char *prefix, size
 
 bool gg_is_first_touch(const struct gg_event *event)
 {
-	return event->type == GG_EV_FAULT && event->fault.trans == GG_TRANS_NONE_TO_PRESENT;
+	return event->type == GG_EV_FAULT && event->fault.trans == GG_TRANS_NONE_PRESENT;
 }

@@ -130,7 +130,7 @@ static void cow_verify(const struct gg_sequence *sequence, const struct gg_event
 			repeated++;
 			continue;
 		}
-		if (e->fault.trans != GG_TRANS_RO_TO_RW_COW || e->fault.access != GG_ACCESS_WRITE ||
+		if (e->fault.trans != GG_TRANS_RO_RW_COW || e->fault.access != GG_ACCESS_WRITE ||
 		    e->fault.new_pfn == e->fault.old_pfn) {
 			if (wrong++ == 0)
 				first_wrong = i;

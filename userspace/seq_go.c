@@ -348,7 +348,7 @@ static uint64_t pages_made_present(const struct gg_events *events, size_t first,
 		if (e->fault.addr >= lo && e->fault.addr < hi) {
 			if (faults)
 				(*faults)++;
-			if (pmd && e->fault.level == GG_LEVEL_PMD)
+			if (pmd && e->fault.level == GG_LVL_PMD)
 				(*pmd)++;
 		}
 	}
@@ -907,7 +907,7 @@ static void swiss_verify(const struct gg_sequence *sequence, const struct gg_eve
 		const struct gg_event *e = &events->events[i];
 		if (e->type == GG_EV_FAULT && e->fault.result != GG_RESULT_RETRY) {
 			faults++;
-			if (e->fault.trans == GG_TRANS_RO_TO_RW_COW)
+			if (e->fault.trans == GG_TRANS_RO_RW_COW)
 				cow++;
 			if (e->fault.old_flags & GG_PTE_HUGE)
 				huge_entry++;
@@ -926,7 +926,7 @@ static void swiss_verify(const struct gg_sequence *sequence, const struct gg_eve
 		size_t to = run.end;
 		for (size_t i = run.begin; i < to; i++) {
 			const struct gg_event *e = &events->events[i];
-			if (e->type == GG_EV_FAULT && e->fault.trans == GG_TRANS_RO_TO_RW_COW &&
+			if (e->type == GG_EV_FAULT && e->fault.trans == GG_TRANS_RO_RW_COW &&
 			    e->fault.addr >= arrays[a].addr &&
 			    e->fault.addr < arrays[a].addr + arrays[a].bytes && i >= arrays[a].marker)
 				cow_in_arrays++;

@@ -195,7 +195,7 @@ static void test_fault(void)
 	CHECK(e.fault.access == GG_ACCESS_WRITE);
 	CHECK(e.fault.origin == GG_ORIGIN_USER);
 	CHECK(e.fault.lock == GG_LOCK_MMAP);
-	CHECK(e.fault.level == GG_LEVEL_PTE);
+	CHECK(e.fault.level == GG_LVL_PTE);
 	CHECK_U64(e.fault.old_entry, 0);
 	CHECK_U64(e.fault.new_entry, 0x8000000012345867);
 	CHECK_U64(e.fault.old_flags, 0);
@@ -203,7 +203,7 @@ static void test_fault(void)
 					     GG_PTE_ACCESSED | GG_PTE_DIRTY);
 	CHECK_U64(e.fault.old_pfn, 0);
 	CHECK_U64(e.fault.new_pfn, 0x12345);
-	CHECK(e.fault.trans == GG_TRANS_NONE_TO_PRESENT);
+	CHECK(e.fault.trans == GG_TRANS_NONE_PRESENT);
 	CHECK(e.fault.result == GG_RESULT_MINOR);
 	CHECK_U64(e.fault.vmf, 0);
 	CHECK(e.fault.node == 0);
@@ -217,16 +217,19 @@ static void test_fault(void)
 	CHECK(e.fault.access == GG_ACCESS_EXEC);
 	CHECK(e.fault.origin == GG_ORIGIN_GUP);
 	CHECK(e.fault.lock == GG_LOCK_VMA);
-	CHECK(e.fault.level == GG_LEVEL_NONE);
+	CHECK(e.fault.level == GG_LVL_NONE);
 	CHECK_U64(e.fault.old_flags, 0x7f);
-	CHECK(e.fault.trans == GG_TRANS_PRESENT_TO_PRESENT_NEWPFN);
+	CHECK(e.fault.trans == GG_TRANS_NEWPFN);
 	CHECK(e.fault.result == GG_RESULT_ERROR);
 	CHECK(e.fault.node == -1);
 
-	static const char *const trans[] = { "none->present", "ro->rw-cow", "ro->rw",
-					     "present->present", "present->none", "none->none",
-					     "present->present-newpfn", "unknown" };
-	for (unsigned i = 0; i < GG_TRANS_COUNT; i++) {
+	static const char *const trans[GG_TRANS_NR] = {
+		[GG_TRANS_NONE_PRESENT] = "none->present", [GG_TRANS_RO_RW_COW] = "ro->rw-cow",
+		[GG_TRANS_RO_RW] = "ro->rw", [GG_TRANS_PRESENT] = "present->present",
+		[GG_TRANS_PRESENT_NONE] = "present->none", [GG_TRANS_NONE_NONE] = "none->none",
+		[GG_TRANS_NEWPFN] = "present->present-newpfn", [GG_TRANS_UNKNOWN] = "unknown",
+	};
+	for (unsigned i = 0; i < GG_TRANS_NR; i++) {
 		char line[512];
 		snprintf(line, sizeof(line),
 			 PREFIX "ev=fault addr=0x1 ip=0x0 access=read origin=kernel lock=mmap "
@@ -576,18 +579,18 @@ static void test_aggregate_hand_stream(void)
 	CHECK_U64(r->counts.mmaps, 1);
 	CHECK_U64(r->counts.mmap_bytes, 12288);
 	CHECK_U64(r->counts.faults, 3);
-	CHECK_U64(r->counts.faults_by_trans[GG_TRANS_NONE_TO_PRESENT], 1);
-	CHECK_U64(r->counts.faults_by_trans[GG_TRANS_PRESENT_TO_PRESENT], 1);
-	CHECK_U64(r->counts.faults_by_trans[GG_TRANS_RO_TO_RW_COW], 1);
-	CHECK_U64(r->counts.faults_by_level[GG_LEVEL_PTE], 3);
+	CHECK_U64(r->counts.faults_by_trans[GG_TRANS_NONE_PRESENT], 1);
+	CHECK_U64(r->counts.faults_by_trans[GG_TRANS_PRESENT], 1);
+	CHECK_U64(r->counts.faults_by_trans[GG_TRANS_RO_RW_COW], 1);
+	CHECK_U64(r->counts.faults_by_level[GG_LVL_PTE], 3);
 	CHECK_U64(r->counts.pages_faulted, 2);
 	/* step 1, other: the fault at 0x50000 outside every mapping */
 	r = &a.rows[1];
 	CHECK_U64(r->step, 0);
 	CHECK_U64(r->mapping, GG_NO_MAPPING);
 	CHECK_U64(r->counts.faults, 1);
-	CHECK_U64(r->counts.faults_by_trans[GG_TRANS_NONE_TO_NONE], 1);
-	CHECK_U64(r->counts.faults_by_level[GG_LEVEL_NONE], 1);
+	CHECK_U64(r->counts.faults_by_trans[GG_TRANS_NONE_NONE], 1);
+	CHECK_U64(r->counts.faults_by_level[GG_LVL_NONE], 1);
 	CHECK_U64(r->counts.pages_faulted, 1);
 	CHECK_U64(r->counts.mmaps, 0);
 
@@ -599,10 +602,10 @@ static void test_aggregate_hand_stream(void)
 	CHECK_U64(r->counts.mmaps, 1);
 	CHECK_U64(r->counts.mmap_bytes, 12288);
 	CHECK_U64(r->counts.faults, 3);
-	CHECK_U64(r->counts.faults_by_trans[GG_TRANS_RO_TO_RW], 1);
-	CHECK_U64(r->counts.faults_by_trans[GG_TRANS_NONE_TO_PRESENT], 2);
-	CHECK_U64(r->counts.faults_by_level[GG_LEVEL_PTE], 2);
-	CHECK_U64(r->counts.faults_by_level[GG_LEVEL_PMD], 1);
+	CHECK_U64(r->counts.faults_by_trans[GG_TRANS_RO_RW], 1);
+	CHECK_U64(r->counts.faults_by_trans[GG_TRANS_NONE_PRESENT], 2);
+	CHECK_U64(r->counts.faults_by_level[GG_LVL_PTE], 2);
+	CHECK_U64(r->counts.faults_by_level[GG_LVL_PMD], 1);
 	/* 0x10000 and 0x11000, and the pmd fault's 2 MiB block: 512 pages */
 	CHECK_U64(r->counts.pages_faulted, 514);
 	CHECK_U64(r->counts.tlb_flushes, 0);
@@ -695,8 +698,8 @@ static void test_aggregate_edges(void)
 		ok &= gg_aggregate_event(&a, &e) == 0;
 	}
 	e.type = GG_EV_FAULT;
-	e.fault.trans = GG_TRANS_NONE_TO_PRESENT;
-	e.fault.level = GG_LEVEL_PTE;
+	e.fault.trans = GG_TRANS_NONE_PRESENT;
+	e.fault.level = GG_LVL_PTE;
 	for (int round = 0; round < 2; round++) /* the second round adds no new pages */
 		for (uint64_t page = 0; page < 20000; page++) {
 			e.fault.addr = 0x100000000 + page * 4096 + 8;
