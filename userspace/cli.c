@@ -5,6 +5,7 @@
 #include "check.h"
 #include "go_rules.h"
 #include "plot.h"
+#include "print.h"
 #include "record.h"
 #include "report.h"
 
@@ -19,8 +20,10 @@ struct command {
 static const struct command commands[] = {
 	{ "report", "report [--csv|--wide] [FILE]   summarise an event stream per step and mapping",
 	  gg_report_command },
-	{ "record", "record [-o FILE] -- CMD [ARGS] | -p PID   trace a process, write its events",
+	{ "record", "record [-o FILE] [--binary] -- CMD [ARGS] | -p PID | --drain   trace a process, "
+		    "write its events",
 	  gg_record_command },
+	{ "print", "print [FILE]   a binary recording as the module's event lines", gg_print_command },
 	{ "plot", "plot -o OUT.png|.svg|.pdf [--x=time|order] [FILE]   draw a picture of a stream",
 	  gg_plot_command },
 	{ "check", "check SEQUENCE... | --all [--keep FILE]   run growth sequences, check events",

@@ -1,9 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "event_stream.h"
 #include "line_reader.h"
+#include "recording.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
+
+struct to_event {
+	gg_event_sink sink;
+	void *context;
+	const char *name;
+	uint64_t number;
+	FILE *err;
+};
+
+static int record_to_event(const void *data, size_t size, void *context)
+{
+	static struct gg_record_scratch scratch;
+	struct to_event *to = context;
+	struct gg_parse_error error;
+	struct gg_event event;
+
+	to->number++;
+	if (gg_record_to_event(data, size, &event, &scratch, &error)) {
+		fprintf(to->err, "gogrowth: %s: record %" PRIu64 ": %s\n", to->name, to->number,
+			error.message);
+		return 1;
+	}
+	if (to->sink(&event, to->context)) {
+		fprintf(to->err, "gogrowth: out of memory\n");
+		return 1;
+	}
+	return 0;
+}
 
 int gg_event_stream_read(int fd, const char *name, gg_event_sink sink, void *context, FILE *err)
 {
@@ -11,12 +41,21 @@ int gg_event_stream_read(int fd, const char *name, gg_event_sink sink, void *con
 	struct gg_event event;
 	struct gg_parse_error parse_error;
 	struct gg_parser parser;
+	const char *start;
+	long peeked;
 	int status = 0;
 
 	gg_parser_init(&parser);
 	if (gg_line_reader_init(&reader, fd)) {
 		fprintf(err, "gogrowth: out of memory\n");
 		return 1;
+	}
+	peeked = gg_line_reader_peek(&reader, GG_RECORDING_MAGIC_SIZE, &start);
+	if (peeked > 0 && gg_recording_is_binary(start, (size_t)peeked)) {
+		struct to_event to = { sink, context, name, 0, err };
+		status = gg_recording_read(&reader, name, record_to_event, &to, err);
+		gg_line_reader_free(&reader);
+		return status;
 	}
 	for (;;) {
 		const char *line;

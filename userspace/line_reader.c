@@ -85,3 +85,25 @@ int gg_line_reader_next(struct gg_line_reader *reader, const char **line, size_t
 			reader->at_eof = 1;
 	}
 }
+
+long gg_line_reader_peek(struct gg_line_reader *reader, size_t n, const char **data)
+{
+	if (n > GG_MAX_LINE_LENGTH)
+		n = GG_MAX_LINE_LENGTH;
+	while (reader->filled - reader->start < n && !reader->at_eof) {
+		ssize_t got = refill(reader);
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			reader->at_eof = 1;
+	}
+	*data = reader->buffer + reader->start;
+	size_t available = reader->filled - reader->start;
+	return (long)(available < n ? available : n);
+}
+
+void gg_line_reader_skip(struct gg_line_reader *reader, size_t n)
+{
+	size_t available = reader->filled - reader->start;
+	reader->start += n < available ? n : available;
+}

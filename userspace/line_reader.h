@@ -33,4 +33,12 @@ void gg_line_reader_free(struct gg_line_reader *reader);
  */
 int gg_line_reader_next(struct gg_line_reader *reader, const char **line, size_t *length);
 
+/*
+ * For binary input: make @n (at most GG_MAX_LINE_LENGTH) bytes available at *data without
+ * consuming them. Returns how many are available, fewer than @n only at the end of input, or -1
+ * on a read error (errno set). gg_line_reader_skip() then consumes what was used.
+ */
+long gg_line_reader_peek(struct gg_line_reader *reader, size_t n, const char **data);
+void gg_line_reader_skip(struct gg_line_reader *reader, size_t n);
+
 #endif /* GOGROWTH_LINE_READER_H */

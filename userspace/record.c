@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `gogrowth record`: stream events_pipe to a file while the target runs.
+ * `gogrowth record`: stream events_raw to a file while the target runs, as the module's event lines
+ * (formatted here, by the module's formatter) or as a binary recording (recording.h).
  *
  * With a command, the child is forked first and held on a pipe until its pid is in the module's
  * `pid` file; only then does it exec, so the exec and everything after it is recorded. With -p,
@@ -9,6 +10,7 @@
  */
 #include "record.h"
 
+#include "recording.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -20,11 +22,15 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: gogrowth record [-o FILE] [--no-clear] -- CMD [ARGS...]\n"
-	"       gogrowth record -p PID [-o FILE] [--no-clear]\n"
+	"usage: gogrowth record [-o FILE] [--binary] [--no-clear] -- CMD [ARGS...]\n"
+	"       gogrowth record -p PID [-o FILE] [--binary] [--no-clear]\n"
+	"       gogrowth record --drain [-o FILE] [--binary]\n"
 	"  Trace CMD (from its exec on) or the running process PID and write the module's event\n"
 	"  lines to FILE (default stdout) until it exits. Needs root and the module loaded.\n"
-	"  --no-clear  keep what is in the ring (default: `echo 1 > clear` first)\n";
+	"  --binary    write a binary recording (smaller, faster to read; `gogrowth print` shows\n"
+	"              it as event lines) instead of event lines\n"
+	"  --no-clear  keep what is in the ring (default: `echo 1 > clear` first)\n"
+	"  --drain     write what the ring holds now and stop; the target is left as it is\n";
 
 struct output {
 	int fd;
@@ -122,7 +128,7 @@ static int parse_pid(const char *text, pid_t *pid)
 int gg_record_command(int argc, char **argv, FILE *out, FILE *err)
 {
 	const char *output_name = NULL;
-	bool clear = true;
+	bool clear = true, binary = false, drain = false;
 	pid_t pid = 0;
 	int i;
 
@@ -138,6 +144,10 @@ int gg_record_command(int argc, char **argv, FILE *out, FILE *err)
 		}
 		if (strcmp(arg, "--no-clear") == 0) {
 			clear = false;
+		} else if (strcmp(arg, "--binary") == 0) {
+			binary = true;
+		} else if (strcmp(arg, "--drain") == 0) {
+			drain = true;
 		} else if (strcmp(arg, "-o") == 0 && i + 1 < argc) {
 			output_name = argv[++i];
 		} else if (strcmp(arg, "-p") == 0 && i + 1 < argc) {
@@ -155,7 +165,14 @@ int gg_record_command(int argc, char **argv, FILE *out, FILE *err)
 	}
 	char **command = argv + i;
 	int command_count = argc - i;
-	if ((pid == 0) == (command_count == 0)) {
+	if (drain && (pid || command_count)) {
+		fputs("gogrowth: record: --drain takes neither -p nor a command\n", err);
+		fputs(usage, err);
+		return 2;
+	}
+	if (drain)
+		clear = false;
+	else if ((pid == 0) == (command_count == 0)) {
 		fputs(pid ? "gogrowth: record: -p and a command exclude each other\n"
 			  : "gogrowth: record: a command or -p PID is required\n", err);
 		fputs(usage, err);
@@ -165,6 +182,7 @@ int gg_record_command(int argc, char **argv, FILE *out, FILE *err)
 	struct gg_trace trace;
 	if (gg_trace_open(&trace, "record", clear, false, err))
 		return 1;
+	trace.binary = binary;
 	struct output output = { .fd = STDOUT_FILENO, .name = "stdout", .err = err };
 	if (output_name && strcmp(output_name, "-") != 0) {
 		output.fd = open(output_name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -180,7 +198,19 @@ int gg_record_command(int argc, char **argv, FILE *out, FILE *err)
 	}
 
 	int result, exit_status = 0;
-	if (pid) {
+	if (binary) {
+		struct gg_recording_header header;
+		gg_recording_header_init(&header);
+		if (write_sink(&output, (const char *)&header, sizeof(header))) {
+			if (output.fd != STDOUT_FILENO)
+				close(output.fd);
+			gg_trace_close(&trace);
+			return 1;
+		}
+	}
+	if (drain) {
+		result = gg_trace_drain(&trace, write_sink, &output);
+	} else if (pid) {
 		result = attach(&trace, pid, &output);
 	} else {
 		/* Ctrl-C is for the command: its exit ends the recording. */

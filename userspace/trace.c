@@ -2,6 +2,8 @@
 /* Tracing through debugfs: see trace.h. */
 #include "trace.h"
 
+#include "recording.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -96,10 +98,11 @@ int gg_trace_open(struct gg_trace *trace, const char *who, bool clear, bool want
 	}
 	if (read_total_lost(&trace->lost_before))
 		trace->lost_before = 0;
-	trace->pipe_fd = open(GG_DEBUGFS_DIR "/events_pipe", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	trace->pipe_fd = open(GG_DEBUGFS_DIR "/events_raw", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (trace->pipe_fd < 0) {
-		fprintf(err, "gogrowth: %s: cannot open " GG_DEBUGFS_DIR "/events_pipe: %s\n", who,
-			strerror(errno));
+		fprintf(err, "gogrowth: %s: cannot open " GG_DEBUGFS_DIR "/events_raw: %s%s\n", who,
+			strerror(errno),
+			errno == ENOENT ? " (a module older than this tool: load this one)" : "");
 		return 1;
 	}
 	if (want_marker) {
@@ -147,24 +150,64 @@ int gg_trace_lost(const struct gg_trace *trace, uint64_t *lost)
 	return 0;
 }
 
+/*
+ * Hand the complete records of @data to the sink: as they are (binary), or as the module's event
+ * lines, formatted here by the module's own formatter. Returns the bytes used (a record cut at the
+ * end of the read stays for the next), or -1 (message printed).
+ */
+static long deliver(struct gg_trace *trace, const char *data, size_t length, gg_trace_sink sink,
+		    void *context)
+{
+	static char lines[READ_CHUNK + GG_LINE_MAX];
+	size_t used = 0, text = 0;
+	long size;
+
+	while ((size = gg_record_size(data + used, length - used)) > 0) {
+		if (!trace->binary) {
+			text += (size_t)gg_record_format(data + used, (size_t)size, lines + text);
+			if (text > READ_CHUNK) {
+				if (sink(context, lines, text))
+					return -1;
+				text = 0;
+			}
+		}
+		used += (size_t)size;
+		trace->lines++;
+	}
+	if (size < 0) {
+		fprintf(trace->err, "gogrowth: %s: events_raw: a corrupt record (payload longer "
+				    "than %d bytes)\n", trace->who, GG_RECORD_MAX_PAYLOAD);
+		return -1;
+	}
+	if (trace->binary ? used && sink(context, data, used) : text && sink(context, lines, text))
+		return -1;
+	return (long)used;
+}
+
 /* Read what is there now. 1: got data, 0: empty (EAGAIN), -1: error (message printed). */
 static int read_available(struct gg_trace *trace, gg_trace_sink sink, void *context)
 {
-	static char buffer[READ_CHUNK];
-	ssize_t got = read(trace->pipe_fd, buffer, sizeof(buffer));
+	/* A record the last read cut short is kept at the front. */
+	static char buffer[READ_CHUNK + GG_RECORD_SIZE(GG_RECORD_MAX_PAYLOAD)];
+	size_t kept = trace->kept;
+	ssize_t got = read(trace->pipe_fd, buffer + kept, READ_CHUNK);
 	if (got < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return 0;
-		fprintf(trace->err, "gogrowth: %s: reading events_pipe: %s\n", trace->who,
+		fprintf(trace->err, "gogrowth: %s: reading events_raw: %s\n", trace->who,
 			strerror(errno));
 		return -1;
 	}
 	if (got == 0)
 		return 0;
 	trace->bytes += (uint64_t)got;
-	for (ssize_t i = 0; i < got; i++)
-		trace->lines += buffer[i] == '\n';
-	return sink(context, buffer, (size_t)got) ? -1 : 1;
+	size_t length = kept + (size_t)got;
+	long used = deliver(trace, buffer, length, sink, context);
+	if (used < 0)
+		return -1;
+	trace->kept = length - (size_t)used;
+	memmove(buffer, buffer + used, trace->kept);
+	return 1;
 }
 
 int gg_trace_drain(struct gg_trace *trace, gg_trace_sink sink, void *context)
@@ -180,7 +223,7 @@ int gg_trace_pump(struct gg_trace *trace, int timeout_ms, gg_trace_sink sink, vo
 	struct pollfd pfd = { .fd = trace->pipe_fd, .events = POLLIN };
 	int ready = poll(&pfd, 1, timeout_ms);
 	if (ready < 0 && errno != EINTR) {
-		fprintf(trace->err, "gogrowth: %s: poll events_pipe: %s\n", trace->who,
+		fprintf(trace->err, "gogrowth: %s: poll events_raw: %s\n", trace->who,
 			strerror(errno));
 		return 1;
 	}

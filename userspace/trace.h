@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Tracing one process through the module's debugfs files (Documentation/ABI.md): check the module
- * is there, clear, name the target in `pid`, and stream `events_pipe` until the target is gone.
+ * is there, clear, name the target in `pid`, and stream `events_raw` until the target is gone.
  * Shared by `record` and `check`.
  */
 #ifndef GOGROWTH_TRACE_H
@@ -15,21 +15,26 @@
 
 #define GG_DEBUGFS_DIR "/sys/kernel/debug/gogrowth"
 
-/* Where the event bytes go; returns 0, or -1 to stop (the sink printed why). */
+/*
+ * Where the events go, whole records or whole lines at a time; returns 0, or -1 to stop (the
+ * sink printed why).
+ */
 typedef int (*gg_trace_sink)(void *context, const char *data, size_t length);
 
 struct gg_trace {
-	int pipe_fd;     /* events_pipe, O_NONBLOCK */
+	int pipe_fd;     /* events_raw, O_NONBLOCK */
+	bool binary;     /* the sink gets the records as they are; else the module's event lines */
+	size_t kept;     /* bytes of a record the last read cut short (one trace open at a time) */
 	int marker_fd;   /* marker, for children that label their steps; -1 if not opened */
 	uint64_t lost_before; /* stats' total lost when we started (non-zero with --no-clear) */
 	uint64_t bytes;  /* event bytes streamed */
-	uint64_t lines;  /* newlines streamed = events */
+	uint64_t lines;  /* records streamed = events */
 	const char *who; /* command name for messages */
 	FILE *err;
 };
 
 /*
- * Check we are root and the module is loaded, optionally clear the ring, open events_pipe (and
+ * Check we are root and the module is loaded, optionally clear the ring, open events_raw (and
  * marker when `want_marker`). 0, or 1 after a message on err.
  */
 int gg_trace_open(struct gg_trace *trace, const char *who, bool clear, bool want_marker,
@@ -51,7 +56,7 @@ int gg_trace_lost(const struct gg_trace *trace, uint64_t *lost);
  */
 int gg_trace_pump(struct gg_trace *trace, int timeout_ms, gg_trace_sink sink, void *context);
 
-/* Read until events_pipe is empty. Same results as gg_trace_pump. */
+/* Read until events_raw is empty. Same results as gg_trace_pump. */
 int gg_trace_drain(struct gg_trace *trace, gg_trace_sink sink, void *context);
 
 /*

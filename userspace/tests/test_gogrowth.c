@@ -10,6 +10,7 @@
 #include "trace_events.h"
 #include "cli.h"
 #include "event.h"
+#include "recording.h"
 #include "report.h"
 
 #include <inttypes.h>
@@ -1237,6 +1238,356 @@ static void test_check_verdicts(void)
 	gg_events_free(&events);
 }
 
+/* ---- binary records: one definition, two readers ---- */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/* A value that is often small, sometimes anything: both formats' edge cases. */
+static uint64_t rnd_value(void)
+{
+	switch (rnd() % 4) {
+	case 0:
+		return rnd() % 16;
+	case 1:
+		return rnd();
+	case 2:
+		return 0xc000000000u + (rnd() % 0x10000000);
+	default:
+		return (uint64_t)-(int64_t)(1 + rnd() % 4095);
+	}
+}
+
+static void rnd_string(char *s, uint16_t *len, bool nul_free)
+{
+	*len = (uint16_t)(rnd() % (GG_STR_MAX + 1));
+	for (unsigned i = 0; i < *len; i++) {
+		s[i] = (char)(rnd() % 256);
+		if (nul_free && (s[i] == '\0' || s[i] == '\n'))
+			s[i] = 'x';
+	}
+}
+
+/* A record of @type as the module's events_raw would deliver it: valid enum values only. */
+static size_t random_record(struct gg_rec *r, unsigned type)
+{
+	size_t len;
+
+	memset(r, 0, sizeof(*r));
+	r->h.seq = rnd_value();
+	r->h.ts = rnd();
+	r->h.cr3 = rnd();
+	r->h.pgd = rnd();
+	r->h.pid = (int32_t)(rnd() % 4194304);
+	r->h.tid = (int32_t)(rnd() % 4194304);
+	r->h.type = (uint16_t)type;
+	r->h.cpu = (uint16_t)(rnd() % 4096);
+	switch (type) {
+	case GG_EV_LOST:
+		r->u.lost.count = rnd_value();
+		len = sizeof(r->u.lost);
+		break;
+	case GG_EV_MMAP:
+		r->u.mmap.addr = rnd_value();
+		r->u.mmap.len = rnd_value();
+		r->u.mmap.prot = rnd_value();
+		r->u.mmap.flags = rnd_value();
+		r->u.mmap.pgoff = rnd_value();
+		r->u.mmap.ret = (int64_t)rnd_value();
+		r->u.mmap.anon = rnd() % 2;
+		rnd_string(r->u.mmap.name, &r->u.mmap.name_len, false);
+		len = offsetof(struct gg_ev_mmap, name) + r->u.mmap.name_len;
+		break;
+	case GG_EV_MUNMAP:
+		r->u.munmap.addr = rnd_value();
+		r->u.munmap.len = rnd_value();
+		r->u.munmap.ret = -(int64_t)(rnd() % 4096);
+		len = sizeof(r->u.munmap);
+		break;
+	case GG_EV_MREMAP:
+		r->u.mremap.addr = rnd_value();
+		r->u.mremap.old_len = rnd_value();
+		r->u.mremap.new_len = rnd_value();
+		r->u.mremap.flags = rnd_value();
+		r->u.mremap.new_addr = rnd_value();
+		r->u.mremap.ret = (int64_t)rnd_value();
+		len = sizeof(r->u.mremap);
+		break;
+	case GG_EV_MPROTECT:
+		r->u.mprotect.addr = rnd_value();
+		r->u.mprotect.len = rnd_value();
+		r->u.mprotect.prot = rnd_value();
+		r->u.mprotect.ret = -(int64_t)(rnd() % 4096);
+		len = sizeof(r->u.mprotect);
+		break;
+	case GG_EV_MADVISE:
+		r->u.madvise.addr = rnd_value();
+		r->u.madvise.len = rnd_value();
+		r->u.madvise.advice = (int64_t)(rnd() % 30);
+		r->u.madvise.ret = -(int64_t)(rnd() % 4096);
+		len = sizeof(r->u.madvise);
+		break;
+	case GG_EV_BRK:
+		r->u.brk.brk = rnd_value();
+		r->u.brk.ret = rnd_value();
+		len = sizeof(r->u.brk);
+		break;
+	case GG_EV_FAULT: {
+		struct gg_ev_fault *f = &r->u.fault;
+		static const enum gg_level shown[] = { GG_LVL_PTE, GG_LVL_PMD, GG_LVL_PUD,
+						       GG_LVL_NONE, GG_LVL_UNKNOWN };
+		f->addr = rnd_value();
+		f->ip = rnd_value();
+		f->old = rnd();
+		f->new = rnd();
+		f->ptes_start = rnd_value();
+		f->ptes_end = rnd_value();
+		f->ptes = (uint32_t)rnd();
+		f->fflags = (uint32_t)rnd();
+		f->vmf = (uint32_t)rnd();
+		f->node = (int32_t)(rnd() % 8) - 1;
+		f->origin = (uint8_t)(rnd() % GG_ORIGIN_NR);
+		f->old_level = (uint8_t)(rnd() % GG_LVL_NR);
+		f->new_level = (uint8_t)(rnd() % GG_LVL_NR);
+		f->d.old_pfn = rnd_value();
+		f->d.new_pfn = rnd_value();
+		f->d.access = (uint8_t)(rnd() % GG_ACCESS_NR);
+		f->d.lock = (uint8_t)(rnd() % GG_LOCK_NR);
+		f->d.level = (uint8_t)shown[rnd() % 5];
+		f->d.trans = (uint8_t)(rnd() % GG_TRANS_NR);
+		f->d.result = (uint8_t)(rnd() % GG_RESULT_NR);
+		f->d.old_flags = (uint8_t)(rnd() % 128);
+		f->d.new_flags = (uint8_t)(rnd() % 128);
+		len = sizeof(*f);
+		break;
+	}
+	case GG_EV_TLB_FLUSH:
+		r->u.tlb.start = rnd_value();
+		r->u.tlb.end = rnd() % 8 ? rnd_value() : GG_TLB_FLUSH_ALL;
+		r->u.tlb.stride = (uint32_t)(rnd() % 70);
+		r->u.tlb.freed = rnd() % 2;
+		len = sizeof(r->u.tlb);
+		break;
+	case GG_EV_FORK:
+		r->u.fork.child = (int32_t)(rnd() % 4194304);
+		r->u.fork.thread = rnd() % 2;
+		len = sizeof(r->u.fork);
+		break;
+	case GG_EV_EXEC:
+		rnd_string(r->u.exec.s, &r->u.exec.len, false);
+		len = offsetof(struct gg_ev_str, s) + r->u.exec.len;
+		break;
+	case GG_EV_EXIT:
+		r->u.exit.code = (int32_t)rnd();
+		r->u.exit.group_dead = rnd() % 2;
+		len = sizeof(r->u.exit);
+		break;
+	case GG_EV_MARKER:
+		rnd_string(r->u.marker.s, &r->u.marker.len, true);
+		len = offsetof(struct gg_ev_str, s) + r->u.marker.len;
+		break;
+	default:
+		len = 8;
+		break;
+	}
+	r->h.len = (uint32_t)len;
+	return GG_RECORD_SIZE(len);
+}
+
+static bool same_span(struct gg_span a, struct gg_span b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+static bool same_ret(struct gg_ret a, struct gg_ret b)
+{
+	return a.failed == b.failed && a.value == b.value;
+}
+
+/* Every field a reader of either format sees. */
+static bool same_event(const struct gg_event *a, const struct gg_event *b)
+{
+	if (a->seq != b->seq || a->ts != b->ts || a->cpu != b->cpu || a->pid != b->pid ||
+	    a->tid != b->tid || a->cr3 != b->cr3 || a->pgd != b->pgd || a->type != b->type ||
+	    !same_span(a->type_name, b->type_name))
+		return false;
+	switch (a->type) {
+	case GG_EV_LOST:
+		return a->lost.count == b->lost.count;
+	case GG_EV_MMAP:
+		return a->mmap.addr == b->mmap.addr && a->mmap.len == b->mmap.len &&
+		       a->mmap.prot == b->mmap.prot && a->mmap.flags == b->mmap.flags &&
+		       a->mmap.pgoff == b->mmap.pgoff && a->mmap.anon == b->mmap.anon &&
+		       same_span(a->mmap.file, b->mmap.file) && same_ret(a->mmap.ret, b->mmap.ret);
+	case GG_EV_MUNMAP:
+		return a->munmap.addr == b->munmap.addr && a->munmap.len == b->munmap.len &&
+		       same_ret(a->munmap.ret, b->munmap.ret);
+	case GG_EV_MREMAP:
+		return a->mremap.addr == b->mremap.addr && a->mremap.old_len == b->mremap.old_len &&
+		       a->mremap.new_len == b->mremap.new_len &&
+		       a->mremap.flags == b->mremap.flags &&
+		       a->mremap.new_addr == b->mremap.new_addr &&
+		       same_ret(a->mremap.ret, b->mremap.ret);
+	case GG_EV_MPROTECT:
+		return a->mprotect.addr == b->mprotect.addr && a->mprotect.len == b->mprotect.len &&
+		       a->mprotect.prot == b->mprotect.prot &&
+		       same_ret(a->mprotect.ret, b->mprotect.ret);
+	case GG_EV_MADVISE:
+		return a->madvise.addr == b->madvise.addr && a->madvise.len == b->madvise.len &&
+		       a->madvise.advice == b->madvise.advice &&
+		       same_ret(a->madvise.ret, b->madvise.ret);
+	case GG_EV_BRK:
+		return a->brk.brk == b->brk.brk && same_ret(a->brk.ret, b->brk.ret);
+	case GG_EV_FAULT: {
+		const struct gg_fault *f = &a->fault, *g = &b->fault;
+		return f->addr == g->addr && f->ip == g->ip && f->access == g->access &&
+		       f->origin == g->origin && f->lock == g->lock && f->level == g->level &&
+		       f->old_entry == g->old_entry && f->new_entry == g->new_entry &&
+		       f->old_flags == g->old_flags && f->new_flags == g->new_flags &&
+		       f->old_pfn == g->old_pfn && f->new_pfn == g->new_pfn &&
+		       f->trans == g->trans && f->result == g->result && f->vmf == g->vmf &&
+		       f->node == g->node && f->fflags == g->fflags && f->has_ptes == g->has_ptes &&
+		       f->ptes == g->ptes && f->ptes_start == g->ptes_start &&
+		       f->ptes_end == g->ptes_end;
+	}
+	case GG_EV_TLB_FLUSH:
+		return a->tlb_flush.start == b->tlb_flush.start &&
+		       a->tlb_flush.end == b->tlb_flush.end &&
+		       a->tlb_flush.stride == b->tlb_flush.stride &&
+		       a->tlb_flush.whole_mm == b->tlb_flush.whole_mm &&
+		       a->tlb_flush.pages == b->tlb_flush.pages &&
+		       a->tlb_flush.freed == b->tlb_flush.freed;
+	case GG_EV_FORK:
+		return a->fork.child == b->fork.child && a->fork.thread == b->fork.thread;
+	case GG_EV_EXEC:
+		return same_span(a->exec.filename, b->exec.filename);
+	case GG_EV_EXIT:
+		return a->exit.code == b->exit.code && a->exit.group_dead == b->exit.group_dead;
+	case GG_EV_MARKER:
+		return same_span(a->marker.text, b->marker.text);
+	case GG_EV_UNKNOWN:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Random records of every type, valid by <linux/gogrowth.h>: the line the shared formatter
+ * writes parses (strict and fast parser) to exactly the event the binary reader makes, and a
+ * recording of them reads (report) and prints (print) the same as their lines.
+ */
+static void test_binary_records(void)
+{
+	static struct gg_record_scratch scratch;
+	static char line[GG_LINE_MAX + GG_PARSE_PADDING];
+	static struct run_result r1, r2;
+	static struct gg_rec rec;
+	char bin_path[600], text_path[600], what[160];
+	struct gg_parser parser;
+	struct gg_parse_error error;
+	struct gg_event from_text, from_fast, from_binary;
+	unsigned mismatches = 0, unparsed = 0, refused = 0;
+	const unsigned rounds = 20000;
+	FILE *bin, *text;
+
+	current_test = "binary records";
+	gg_parser_init(&parser);
+	snprintf(bin_path, sizeof(bin_path), "%s/records.ggr", temp_dir);
+	snprintf(text_path, sizeof(text_path), "%s/records.events", temp_dir);
+	bin = fopen(bin_path, "wb");
+	text = fopen(text_path, "w");
+	CHECK(bin && text);
+	if (!bin || !text)
+		return;
+	struct gg_recording_header header;
+	gg_recording_header_init(&header);
+	fwrite(&header, sizeof(header), 1, bin);
+	for (unsigned i = 0; i < rounds; i++) {
+		unsigned type = (unsigned)(rnd() % (GG_EV_NR + 1)); /* GG_EV_NR: a newer type */
+		size_t size = random_record(&rec, type);
+		int length = gg_record_format(&rec, size, line);
+
+		memset(line + length, 0, GG_PARSE_PADDING);
+		int binary_status = gg_record_to_event(&rec, size, &from_binary, &scratch, &error);
+		int text_status = gg_parse_line(line, (size_t)length - 1, &from_text, &error);
+		if (binary_status != text_status ||
+		    gg_parser_parse(&parser, line, (size_t)length - 1, &from_fast, &error) !=
+			    text_status) {
+			if (!unparsed++)
+				fprintf(stderr, "  refused by one reader only: %s\n  %s",
+					error.message, line);
+			continue;
+		}
+		if (text_status) {
+			refused++;
+			continue;
+		}
+		fwrite(&rec, size, 1, bin);
+		fwrite(line, 1, (size_t)length, text);
+		if (!same_event(&from_text, &from_binary) || !same_event(&from_fast, &from_binary)) {
+			if (!mismatches++)
+				fprintf(stderr, "  binary and text differ for: %s", line);
+		}
+	}
+	fclose(bin);
+	fclose(text);
+	snprintf(what, sizeof(what), "%u records (%u refused by all readers): refused alike", rounds,
+		 refused);
+	check(unparsed == 0, what, __FILE__, __LINE__);
+	snprintf(what, sizeof(what), "%u records: binary reader == text parsers", rounds);
+	check(mismatches == 0, what, __FILE__, __LINE__);
+
+	/* The commands read both formats alike (report and plot go through event_stream). */
+	RUN(&r1, "report", "--csv", bin_path);
+	RUN(&r2, "report", "--csv", text_path);
+	CHECK_U64((uint64_t)r1.status, (uint64_t)r2.status);
+	CHECK_STR(r1.out, r2.out);
+	CHECK_STR(r1.err, r2.err);
+
+	/* print: the recording as the formatter's lines, byte for byte. */
+	char print_path[600];
+	snprintf(print_path, sizeof(print_path), "%s/printed.events", temp_dir);
+	FILE *printed = fopen(print_path, "w+"), *err = tmpfile();
+	char *print_argv[] = { "gogrowth", "print", bin_path, NULL };
+	CHECK(printed && err);
+	if (!printed || !err)
+		return;
+	CHECK_U64((uint64_t)gogrowth_main(3, print_argv, printed, err), 0);
+	fclose(err);
+	fclose(printed);
+	char command[1400];
+	snprintf(command, sizeof(command), "cmp -s %s %s", print_path, text_path);
+	CHECK(system(command) == 0);
+
+	/* Refusals, each with its reason. */
+	RUN(&r1, "print", text_path);
+	CHECK_U64((uint64_t)r1.status, 1);
+	CHECK(strstr(r1.err, "is not a binary recording") != NULL);
+	truncate(bin_path, (off_t)sizeof(header) + 20);
+	RUN(&r1, "report", bin_path);
+	CHECK_U64((uint64_t)r1.status, 1);
+	CHECK(strstr(r1.err, "record 1 at byte 24: cut short") != NULL);
+	bin = fopen(bin_path, "wb");
+	if (bin) {
+		header.record_version = GG_RECORD_VERSION + 1;
+		fwrite(&header, sizeof(header), 1, bin);
+		fclose(bin);
+	}
+	RUN(&r1, "print", bin_path);
+	CHECK_U64((uint64_t)r1.status, 1);
+	CHECK(strstr(r1.err, "records of version") != NULL);
+	unlink(bin_path);
+	unlink(text_path);
+	unlink(print_path);
+}
+
 int main(int argc, char **argv)
 {
 	const char *tests_dir = argc > 1 ? argv[1] : "tests";
@@ -1264,6 +1615,7 @@ int main(int argc, char **argv)
 	test_go_rules();
 	test_record_check_usage();
 	test_check_verdicts();
+	test_binary_records();
 	rmdir(temp_dir);
 
 	printf("%u passed, %u failed\n", passed, failed);

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Binary recordings and their records: see recording.h. */
+#include "recording.h"
+
+#include "line_reader.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The largest -errno a return value holds, as the kernel's MAX_ERRNO. */
+#define MAX_ERRNO 4095
+
+void gg_recording_header_init(struct gg_recording_header *header)
+{
+	memset(header, 0, sizeof(*header));
+	memcpy(header->magic, GG_RECORDING_MAGIC, GG_RECORDING_MAGIC_SIZE);
+	header->version = GG_RECORDING_VERSION;
+	header->header_size = sizeof(*header);
+	header->record_version = GG_RECORD_VERSION;
+	header->byte_order = GG_RECORDING_BYTE_ORDER;
+}
+
+bool gg_recording_is_binary(const void *data, size_t size)
+{
+	return size >= GG_RECORDING_MAGIC_SIZE &&
+	       memcmp(data, GG_RECORDING_MAGIC, GG_RECORDING_MAGIC_SIZE) == 0;
+}
+
+int gg_recording_check_header(const struct gg_recording_header *header, char *why,
+			      size_t why_size)
+{
+	if (header->byte_order != GG_RECORDING_BYTE_ORDER) {
+		snprintf(why, why_size, "recorded on a machine of another byte order (0x%08x)",
+			 header->byte_order);
+		return -1;
+	}
+	if (header->version != GG_RECORDING_VERSION) {
+		snprintf(why, why_size, "recording format version %u, this tool reads version %u",
+			 header->version, GG_RECORDING_VERSION);
+		return -1;
+	}
+	if (header->record_version != GG_RECORD_VERSION) {
+		snprintf(why, why_size, "records of version %u, this tool reads version %u",
+			 header->record_version, GG_RECORD_VERSION);
+		return -1;
+	}
+	if (header->header_size < sizeof(*header) || header->header_size % 8 ||
+	    header->header_size > GG_RECORD_MAX_PAYLOAD) {
+		snprintf(why, why_size, "header size %u is not a multiple of 8 in [%zu, %d]",
+			 header->header_size, sizeof(*header), GG_RECORD_MAX_PAYLOAD);
+		return -1;
+	}
+	return 0;
+}
+
+long gg_record_size(const void *data, size_t available)
+{
+	struct gg_hdr header;
+
+	if (available < sizeof(header))
+		return 0;
+	memcpy(&header, data, sizeof(header));
+	if (header.len > GG_RECORD_MAX_PAYLOAD)
+		return -1;
+	size_t size = GG_RECORD_SIZE(header.len);
+	return available < size ? 0 : (long)size;
+}
+
+/* The record, aligned, zero beyond what it holds (a shorter payload from an older module). */
+static void load(struct gg_rec *record, const void *data, size_t size)
+{
+	memset(record, 0, sizeof(*record));
+	memcpy(record, data, size < sizeof(*record) ? size : sizeof(*record));
+	if (record->h.len > sizeof(record->u))
+		record->h.len = sizeof(record->u);
+}
+
+int gg_record_format(const void *data, size_t size, char *line)
+{
+	struct gg_rec record;
+
+	load(&record, data, size);
+	return gg_format(&record, line, GG_LINE_MAX);
+}
+
+/* A string as format.c writes it: space, '=', '\' and non-printable bytes as \xNN. */
+static struct gg_span escape(const char *s, unsigned length, char **out)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct gg_span span = { *out, 0 };
+	char *p = *out;
+
+	if (length > GG_STR_MAX)
+		length = GG_STR_MAX;
+	for (unsigned i = 0; i < length; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x21 || c > 0x7e || c == '=' || c == '\\') {
+			*p++ = '\\';
+			*p++ = 'x';
+			*p++ = hex[c >> 4];
+			*p++ = hex[c & 15];
+		} else {
+			*p++ = (char)c;
+		}
+	}
+	span.len = (size_t)(p - *out);
+	*out = p;
+	return span;
+}
+
+/* `ret=` as the line shows it: -errno is a failure, anything else a value. */
+static struct gg_ret ret_of(int64_t ret)
+{
+	struct gg_ret r;
+
+	r.failed = ret < 0 && ret >= -MAX_ERRNO;
+	r.value = r.failed ? (uint64_t)-ret : (uint64_t)ret;
+	return r;
+}
+
+static void fault_to_event(const struct gg_ev_fault *f, struct gg_fault *out)
+{
+	const struct gg_fault_decoded *d = &f->d;
+
+	out->addr = f->addr;
+	out->ip = f->ip;
+	out->access = (enum gg_access)d->access;
+	out->origin = (enum gg_origin)f->origin;
+	out->lock = (enum gg_lock)d->lock;
+	out->level = (enum gg_level)d->level;
+	out->old_entry = f->old;
+	out->new_entry = f->new;
+	out->old_flags = d->old_flags;
+	out->new_flags = d->new_flags;
+	out->old_pfn = d->old_pfn;
+	out->new_pfn = d->new_pfn;
+	out->trans = (enum gg_trans)d->trans;
+	out->result = (enum gg_result)d->result;
+	out->vmf = f->vmf;
+	out->node = f->node;
+	out->fflags = f->fflags;
+	out->has_ptes = true;
+	out->ptes = f->ptes;
+	out->ptes_start = f->ptes_start;
+	out->ptes_end = f->ptes_end;
+}
+
+int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
+		       struct gg_record_scratch *scratch, struct gg_parse_error *error)
+{
+	const struct gg_rec *r = &scratch->record;
+	const struct gg_hdr *h = &r->h;
+	char *text = scratch->text;
+
+	load(&scratch->record, data, size);
+	memset(event, 0, sizeof(*event));
+	event->seq = h->seq;
+	event->ts = h->ts;
+	event->cpu = h->cpu;
+	event->pid = (uint32_t)h->pid;
+	event->tid = (uint32_t)h->tid;
+	event->cr3 = h->cr3;
+	event->pgd = h->pgd;
+	event->type = h->type < GG_EV_NR ? (enum gg_type)h->type : GG_EV_UNKNOWN;
+	event->type_name.ptr = gg_type_name(h->type);
+	event->type_name.len = strlen(event->type_name.ptr);
+
+	switch (event->type) {
+	case GG_EV_LOST:
+		event->lost.count = r->u.lost.count;
+		break;
+	case GG_EV_MMAP:
+		event->mmap.addr = r->u.mmap.addr;
+		event->mmap.len = r->u.mmap.len;
+		event->mmap.prot = r->u.mmap.prot;
+		event->mmap.flags = r->u.mmap.flags;
+		event->mmap.pgoff = r->u.mmap.pgoff;
+		event->mmap.anon = r->u.mmap.anon;
+		if (!r->u.mmap.anon)
+			event->mmap.file = escape(r->u.mmap.name, r->u.mmap.name_len, &text);
+		event->mmap.ret = ret_of(r->u.mmap.ret);
+		break;
+	case GG_EV_MUNMAP:
+		event->munmap.addr = r->u.munmap.addr;
+		event->munmap.len = r->u.munmap.len;
+		event->munmap.ret = ret_of(r->u.munmap.ret);
+		break;
+	case GG_EV_MREMAP:
+		event->mremap.addr = r->u.mremap.addr;
+		event->mremap.old_len = r->u.mremap.old_len;
+		event->mremap.new_len = r->u.mremap.new_len;
+		event->mremap.flags = r->u.mremap.flags;
+		event->mremap.new_addr = r->u.mremap.new_addr;
+		event->mremap.ret = ret_of(r->u.mremap.ret);
+		break;
+	case GG_EV_MPROTECT:
+		event->mprotect.addr = r->u.mprotect.addr;
+		event->mprotect.len = r->u.mprotect.len;
+		event->mprotect.prot = r->u.mprotect.prot;
+		event->mprotect.ret = ret_of(r->u.mprotect.ret);
+		break;
+	case GG_EV_MADVISE:
+		event->madvise.addr = r->u.madvise.addr;
+		event->madvise.len = r->u.madvise.len;
+		event->madvise.advice = (uint64_t)r->u.madvise.advice;
+		event->madvise.ret = ret_of(r->u.madvise.ret);
+		break;
+	case GG_EV_BRK:
+		event->brk.brk = r->u.brk.brk;
+		event->brk.ret.failed = false;
+		event->brk.ret.value = r->u.brk.ret;
+		break;
+	case GG_EV_FAULT:
+		fault_to_event(&r->u.fault, &event->fault);
+		if (event->fault.ptes_end < event->fault.ptes_start) {
+			snprintf(error->message, sizeof(error->message),
+				 "'ptes_end' is below 'ptes_start'");
+			return -1;
+		}
+		break;
+	case GG_EV_TLB_FLUSH: {
+		const struct gg_ev_tlb *t = &r->u.tlb;
+		event->tlb_flush.start = t->start;
+		event->tlb_flush.end = t->end;
+		event->tlb_flush.stride = t->stride;
+		event->tlb_flush.whole_mm = t->end == GG_TLB_FLUSH_ALL;
+		if (!event->tlb_flush.whole_mm && t->end >= t->start && t->stride < 64)
+			event->tlb_flush.pages = (t->end - t->start) >> t->stride;
+		event->tlb_flush.freed = t->freed;
+		break;
+	}
+	case GG_EV_FORK:
+		event->fork.child = (uint32_t)r->u.fork.child;
+		event->fork.thread = r->u.fork.thread;
+		break;
+	case GG_EV_EXEC:
+		event->exec.filename = escape(r->u.exec.s, r->u.exec.len, &text);
+		break;
+	case GG_EV_EXIT:
+		event->exit.code = r->u.exit.code;
+		event->exit.group_dead = r->u.exit.group_dead;
+		break;
+	case GG_EV_MARKER:
+		/* Verbatim, as the line has it: up to the first NUL, as %.*s prints it. */
+		event->marker.text.ptr = r->u.marker.s;
+		event->marker.text.len = strnlen(r->u.marker.s, r->u.marker.len < GG_STR_MAX ?
+							       r->u.marker.len : GG_STR_MAX);
+		break;
+	case GG_EV_UNKNOWN:
+		break;
+	}
+	return 0;
+}
+
+/* The header, checked, and consumed. 0, or 1 after a message. */
+static int read_header(struct gg_line_reader *reader, const char *name, uint64_t *size,
+		       FILE *err)
+{
+	struct gg_recording_header header;
+	const char *data;
+	char why[160];
+	long got;
+
+	got = gg_line_reader_peek(reader, sizeof(header), &data);
+	if (got == (long)sizeof(header)) {
+		memcpy(&header, data, sizeof(header));
+		if (gg_recording_check_header(&header, why, sizeof(why))) {
+			fprintf(err, "gogrowth: %s: %s\n", name, why);
+			return 1;
+		}
+		got = gg_line_reader_peek(reader, header.header_size, &data);
+		if (got == (long)header.header_size) {
+			gg_line_reader_skip(reader, header.header_size);
+			*size = header.header_size;
+			return 0;
+		}
+	}
+	fprintf(err, "gogrowth: %s: %s\n", name,
+		got < 0 ? strerror(errno) : "a binary recording cut short in its header");
+	return 1;
+}
+
+int gg_recording_read(struct gg_line_reader *reader, const char *name, gg_record_sink sink,
+		      void *context, FILE *err)
+{
+	uint64_t number = 0, offset;
+	const char *data;
+	long got, size;
+
+	if (read_header(reader, name, &offset, err))
+		return 1;
+	for (;;) {
+		got = gg_line_reader_peek(reader, GG_RECORD_SIZE(GG_RECORD_MAX_PAYLOAD), &data);
+		if (got < 0) {
+			fprintf(err, "gogrowth: %s: read error: %s\n", name, strerror(errno));
+			return 1;
+		}
+		if (got == 0)
+			return 0;
+		number++;
+		size = gg_record_size(data, (size_t)got);
+		if (size <= 0) {
+			fprintf(err, "gogrowth: %s: record %" PRIu64 " at byte %" PRIu64 ": %s\n",
+				name, number, offset,
+				size < 0 ? "corrupt (a payload longer than 4096 bytes)" : "cut short");
+			return 1;
+		}
+		if (sink(data, (size_t)size, context))
+			return 1;
+		gg_line_reader_skip(reader, (size_t)size);
+		offset += (uint64_t)size;
+	}
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Binary recordings: what `gogrowth record --binary` writes and every command that reads a
+ * recording accepts beside the text lines (Documentation/ABI.md, "Binary recordings").
+ *
+ * A recording is a struct gg_recording_header, then the records exactly as the module's
+ * events_raw delivers them (<linux/gogrowth.h>): a struct gg_hdr, gg_hdr.len payload bytes, zeros
+ * to the next multiple of 8. Fields are in the byte order of the machine that recorded; a reader
+ * on another byte order refuses the file (byte_order tells).
+ */
+#ifndef GOGROWTH_RECORDING_H
+#define GOGROWTH_RECORDING_H
+
+#include "event.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define GG_RECORDING_MAGIC "GGRECORD" /* 8 bytes, no NUL */
+#define GG_RECORDING_MAGIC_SIZE 8
+/* Raised when the header or the framing of records changes meaning. */
+#define GG_RECORDING_VERSION 1
+#define GG_RECORDING_BYTE_ORDER 0x01020304u
+
+struct gg_recording_header {
+	char magic[GG_RECORDING_MAGIC_SIZE];
+	uint32_t version;        /* GG_RECORDING_VERSION */
+	uint32_t header_size;    /* bytes from the start of the file to the first record */
+	uint32_t record_version; /* GG_RECORD_VERSION of the records (the module's `stats`) */
+	uint32_t byte_order;     /* GG_RECORDING_BYTE_ORDER as written by the recording machine */
+};
+
+/* A payload longer than this is a corrupt record, not one from a newer module. */
+#define GG_RECORD_MAX_PAYLOAD 4096
+
+void gg_recording_header_init(struct gg_recording_header *header);
+
+/* Whether @data (@size bytes of a file's start) begins with the recording magic. */
+bool gg_recording_is_binary(const void *data, size_t size);
+
+/*
+ * Check a header read from the start of a file: 0, or -1 with the reason in @why (no prefix).
+ */
+int gg_recording_check_header(const struct gg_recording_header *header, char *why,
+			      size_t why_size);
+
+/*
+ * Of the @available bytes at @data, the size of the first record: > 0 when the whole record is
+ * there, 0 when more bytes are needed, -1 when the header is corrupt (payload too long).
+ */
+long gg_record_size(const void *data, size_t available);
+
+/*
+ * One record of @size bytes as the module's event line (newline included) in @line, which holds
+ * GG_LINE_MAX bytes: byte for byte what `events` prints for it. Returns the line's length.
+ */
+int gg_record_format(const void *data, size_t size, char *line);
+
+/*
+ * Scratch space for gg_record_to_event(): the aligned record and the escaped strings the event's
+ * spans point into. Valid until the next call with the same scratch.
+ */
+struct gg_record_scratch {
+	struct gg_rec record;
+	char text[GG_LINE_MAX];
+};
+
+/*
+ * One record of @size bytes as a parsed event, the same as gg_parse_line() gives for its line:
+ * 0, or -1 with the reason in @error for a record whose line gg_parse_line() refuses too (the
+ * module never writes one).
+ */
+int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
+		       struct gg_record_scratch *scratch, struct gg_parse_error *error);
+
+struct gg_line_reader;
+
+/* Takes one record of @size bytes; non-zero means out of memory (or output failed) and stops. */
+typedef int (*gg_record_sink)(const void *data, size_t size, void *context);
+
+/*
+ * Reads a binary recording from @reader (positioned at its start): checks the header and hands
+ * each record to @sink. Returns 0, or 1 after writing to @err what went wrong, naming @name and
+ * the record's number and offset.
+ */
+int gg_recording_read(struct gg_line_reader *reader, const char *name, gg_record_sink sink,
+		      void *context, FILE *err);
+
+#endif /* GOGROWTH_RECORDING_H */
