@@ -1,0 +1,134 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# kselftest (TEST_PROGS): the binary stream (events_raw) against the text files, for the same run.
+# trace_workload (every event type: an exec, mmaps, faults of several transitions, mprotect,
+# madvise, mremap, brk, a file mapping, a fork with copy on write, a thread, markers, exit) runs
+# with the ring holding its events; then
+#   - `events` (the module's text, a non-consuming snapshot) is kept;
+#   - `gogrowth record --drain --binary` consumes the same records from events_raw;
+#   - `gogrowth print` of that recording must be byte for byte the kept `events`;
+#   - the ring is empty afterwards (the drain consumed it, nothing was lost or left);
+#   - `gogrowth report` of the binary recording equals that of the printed lines (the tool's
+#     binary reader and its text parser see the same events);
+#   - `gogrowth record --binary -- trace_workload` and `gogrowth record -- trace_workload`
+#     (event lines) give the same count of each event type, and the same as the ring's stats.
+# Exit: 0 passed, 1 a check failed, 4 (kselftest skip) when the tool or workload is missing.
+# busybox sh compatible.
+
+here=$(cd "$(dirname "$0")" && pwd)
+dbg=/sys/kernel/debug/gogrowth
+tool=${GOGROWTH_TOOL:-/opt/gogrowth/gogrowth}
+work=${GG_TRACE_WORKLOAD:-$here/trace_workload}
+ko=${GOGROWTH_KO:-$here/gogrowth.ko}
+types="mmap munmap mremap mprotect madvise brk fault tlb_flush fork exec exit marker"
+ksft_skip=4
+n=0
+status=0
+
+echo "TAP version 13"
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+nok() { n=$((n + 1)); echo "not ok $n $*"; status=1; }
+bail() { nok "$*"; echo "1..$n"; exit 1; }
+
+if [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP record_test: must be root"
+	exit $ksft_skip
+fi
+for f in "$tool" "$work"; do
+	if [ ! -x "$f" ]; then
+		echo "1..0 # SKIP record_test: no $f"
+		exit $ksft_skip
+	fi
+done
+[ -d /sys/kernel/debug ] && [ -n "$(ls /sys/kernel/debug 2>/dev/null)" ] ||
+	mount -t debugfs none /sys/kernel/debug 2>/dev/null
+out=$(mktemp -d /tmp/record_test.XXXXXX) || bail "record_test: mktemp"
+cd "$out" || bail "record_test: cd $out"
+
+[ -d /sys/module/gogrowth ] && rmmod gogrowth 2>/dev/null
+insmod "$ko" ring_kb=4096 || bail "record_test: insmod $ko ring_kb=4096"
+
+# "type count" lines of an event-line file, every type in a fixed order.
+type_counts() {
+	for t in $types; do
+		echo "$t $(grep -c " ev=$t " "$1")"
+	done
+}
+
+version=$(awk '$1 == "record_version" { print $2 }' "$dbg/stats")
+if [ "$version" = 1 ]; then
+	ok "stats: record_version 1 (include/uapi/linux/gogrowth.h's GG_RECORD_VERSION)"
+else
+	nok "stats: record_version is '$version', not 1"
+fi
+
+# --- one run, two readers of the same records ------------------------------------------------
+echo 1 >"$dbg/clear"
+"$work" >work.out 2>&1 || bail "record_test: $work failed: $(tail -n 3 work.out)"
+cat "$dbg/events" >events.txt
+if "$tool" record --drain --binary -o drained.ggr 2>drain.err; then
+	ok "record --drain --binary: $(cat drain.err)"
+else
+	nok "record --drain --binary failed: $(cat drain.err)"
+fi
+"$tool" print drained.ggr >printed.txt 2>print.err || nok "print failed: $(cat print.err)"
+lines=$(grep -c . events.txt)
+if [ "$lines" -gt 200 ] && cmp -s events.txt printed.txt; then
+	ok "print of the binary records is byte for byte the events file ($lines lines)"
+else
+	nok "print of the binary records is byte for byte the events file ($lines lines)"
+	cmp events.txt printed.txt 2>&1 | sed 's/^/#   /'
+	diff events.txt printed.txt | head -n 6 | cut -c1-200 | sed 's/^/#   /'
+fi
+missing=
+for t in $types; do
+	grep -q " ev=$t " events.txt || missing="$missing $t"
+done
+if [ -z "$missing" ] && ! grep -q ' ev=lost ' events.txt; then
+	ok "the run holds every event type and no lost record"
+else
+	nok "the run holds every event type and no lost record (missing:${missing:- none})"
+fi
+left=$(grep -c . "$dbg/events")
+if [ "$left" = 0 ]; then
+	ok "events_raw consumed what it delivered: the ring is empty after the drain"
+else
+	nok "the ring still holds $left events after the drain"
+fi
+"$tool" report drained.ggr >report.bin 2>&1
+"$tool" report printed.txt >report.txt 2>&1
+if [ -s report.bin ] && cmp -s report.bin report.txt; then
+	ok "report of the binary recording equals report of its lines ($(grep -m 1 '^total' report.txt))"
+else
+	nok "report of the binary recording equals report of its lines"
+	diff report.bin report.txt | head -n 8 | sed 's/^/#   /'
+fi
+
+# --- record, binary and text, of two runs of the same program ---------------------------------
+"$tool" record --binary -o run.ggr -- "$work" >/dev/null 2>rec-bin.err ||
+	nok "record --binary -- trace_workload failed: $(cat rec-bin.err)"
+cat "$dbg/stats" >bin.stats
+"$tool" record -o run.events -- "$work" >/dev/null 2>rec-text.err ||
+	nok "record -- trace_workload failed: $(cat rec-text.err)"
+cat "$dbg/stats" >text.stats
+"$tool" print run.ggr >run-bin.events 2>/dev/null
+type_counts run-bin.events >bin.counts
+type_counts run.events >text.counts
+awk '$1 == "events" { for (i = 2; i < NF; i += 2) print $i, $(i + 1) }' text.stats >stats.counts
+if cmp -s bin.counts text.counts && cmp -s text.counts stats.counts; then
+	ok "record --binary and record (lines) give the same count of each type as the ring's stats ($(tr '\n' ' ' <text.counts))"
+else
+	nok "record --binary and record (lines) give the same count of each type as the ring's stats"
+	paste bin.counts text.counts stats.counts | sed 's/^/#   binary, lines, stats: /'
+fi
+for f in rec-bin.err rec-text.err; do
+	case "$(cat "$f")" in
+	*" events, 0 lost "*) ok "$f: $(cat "$f")" ;;
+	*) nok "$f: $(cat "$f")" ;;
+	esac
+done
+
+rmmod gogrowth || nok "record_test: rmmod gogrowth"
+echo "1..$n"
+[ "$status" = 0 ] && rm -rf "$out"
+exit $status
