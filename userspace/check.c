@@ -101,24 +101,14 @@ static int judge_file(const struct gg_sequence *sequence, const char *path, FILE
 		      struct gg_checker *checker)
 {
 	struct gg_events events = { 0 };
-	char buffer[65536];
-	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		fprintf(err, "gogrowth: check: cannot open '%s': %s\n", path, strerror(errno));
 		return 1;
 	}
-	while ((n = read(fd, buffer, sizeof(buffer))) > 0) {
-		if (gg_events_append(&events, buffer, (size_t)n)) {
-			fputs("gogrowth: out of memory\n", err);
-			close(fd);
-			gg_events_free(&events);
-			return 1;
-		}
-	}
+	int status = gg_events_read_file(&events, fd, path, err);
 	close(fd);
-	if (n < 0) {
-		fprintf(err, "gogrowth: check: read '%s': %s\n", path, strerror(errno));
+	if (status) {
 		gg_events_free(&events);
 		return 1;
 	}

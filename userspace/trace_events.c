@@ -2,6 +2,9 @@
 /* Recorded streams in memory: see trace_events.h. */
 #include "trace_events.h"
 
+#include "line_reader.h"
+#include "recording.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,50 @@ int gg_events_append(void *context, const char *data, size_t length)
 	memcpy(events->text + events->length, data, length);
 	events->length += length;
 	return 0;
+}
+
+static int append_record_line(const void *data, size_t size, void *context)
+{
+	static char line[GG_LINE_MAX];
+	int length = gg_record_format(data, size, line);
+
+	return gg_events_append(context, line, (size_t)length);
+}
+
+int gg_events_read_file(struct gg_events *events, int fd, const char *name, FILE *err)
+{
+	struct gg_line_reader reader;
+	const char *data;
+	long got;
+	int status = 0;
+
+	if (gg_line_reader_init(&reader, fd)) {
+		fputs("gogrowth: out of memory\n", err);
+		return 1;
+	}
+	got = gg_line_reader_peek(&reader, GG_RECORDING_MAGIC_SIZE, &data);
+	if (got > 0 && gg_recording_is_binary(data, (size_t)got)) {
+		status = gg_recording_read(&reader, name, append_record_line, events, err);
+		goto out;
+	}
+	/* Event lines, as they are: the reader's buffer in big pieces. */
+	for (;;) {
+		got = gg_line_reader_peek(&reader, GG_MAX_LINE_LENGTH, &data);
+		if (got <= 0)
+			break;
+		if (gg_events_append(events, data, (size_t)got)) {
+			status = 1;
+			goto out;
+		}
+		gg_line_reader_skip(&reader, (size_t)got);
+	}
+	if (got < 0) {
+		fprintf(err, "gogrowth: read '%s': %s\n", name, strerror(errno));
+		status = 1;
+	}
+out:
+	gg_line_reader_free(&reader);
+	return status;
 }
 
 static int by_seq(const void *a, const void *b)

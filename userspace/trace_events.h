@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A recorded event stream held in memory: the raw text (as read from events_pipe) and the parsed
+ * A recorded event stream held in memory: the event lines (from events_raw, formatted) and the parsed
  * events, in `seq` order (the module's single recording order), for the `check` sequences.
  */
 #ifndef GOGROWTH_TRACE_EVENTS_H
@@ -23,6 +23,12 @@ struct gg_events {
 
 /* A gg_trace_sink appending to events->text. */
 int gg_events_append(void *events, const char *data, size_t length);
+
+/*
+ * Append a recording read from @fd, event lines or a binary recording (as its lines). 0, or 1
+ * after a message naming @name on err.
+ */
+int gg_events_read_file(struct gg_events *events, int fd, const char *name, FILE *err);
 
 /* Parse every line and sort by seq. 0, or 1 after a message on err. Call once. */
 int gg_events_parse(struct gg_events *events, FILE *err);
