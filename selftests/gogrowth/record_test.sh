@@ -115,7 +115,7 @@ cat "$dbg/stats" >text.stats
 "$tool" print run.ggr >run-bin.events 2>/dev/null
 for run in bin text; do
 	file=run.events
-	[ "$run" = bin ] && file=run-bin.events
+	[ "$run" = bin ] && file="run-bin.events"
 	type_counts "$file" >"$run.counts"
 	awk '$1 == "events" { for (i = 2; i < NF; i += 2) print $i, $(i + 1) }' "$run.stats" \
 		>"$run.stats.counts"
