@@ -98,7 +98,7 @@ fi
 "$tool" report drained.ggr >report.bin 2>&1
 "$tool" report printed.txt >report.txt 2>&1
 if [ -s report.bin ] && cmp -s report.bin report.txt; then
-	ok "report of the binary recording equals report of its lines ($(grep -m 1 '^total' report.txt))"
+	ok "report of the binary recording equals report of its lines ($(grep -m 1 '^total:' report.txt))"
 else
 	nok "report of the binary recording equals report of its lines"
 	diff report.bin report.txt | head -n 8 | sed 's/^/#   /'
