@@ -48,7 +48,10 @@ else
 	# On the host for 6.1, in the trixie chroot for 6.12 and 7.x (lib.sh).
 	kbuild "$abi" "$modsrc" -s W=1 modules >&2
 fi
-make -s -C "$top" selftests KVER="$kver" KSFT_DIR="$ksft" SELFTEST_OUT="$guest/selftests" >&2
+# The selftests' objects are kept per tree: make decides by timestamps, so two
+# checkouts sharing one build directory would run each other's binaries.
+selftests_out=$guest/selftests-$(printf '%s' "$top" | sha1sum | cut -c1-12)
+make -s -C "$top" selftests KVER="$kver" KSFT_DIR="$ksft" SELFTEST_OUT="$selftests_out" >&2
 if [ -e "$top/userspace/Makefile" ]; then
 	make -s -C "$top/userspace" STATIC=1 >&2
 fi
@@ -59,9 +62,9 @@ mkdir -p "$stage/opt/kselftest/gogrowth" "$stage/opt/gogrowth"
 # `make -C tools/testing/selftests install` would.
 cp "$ksft/run_kselftest.sh" "$stage/opt/kselftest/"
 cp -r "$ksft/kselftest" "$stage/opt/kselftest/"
-make -s -C "$top/selftests/gogrowth" KSFT_DIR="$ksft" OUTPUT="$guest/selftests" \
+make -s -C "$top/selftests/gogrowth" KSFT_DIR="$ksft" OUTPUT="$selftests_out" \
 	INSTALL_PATH="$stage/opt/kselftest/gogrowth" install >&2
-make -s -C "$top/selftests/gogrowth" KSFT_DIR="$ksft" OUTPUT="$guest/selftests" \
+make -s -C "$top/selftests/gogrowth" KSFT_DIR="$ksft" OUTPUT="$selftests_out" \
 	COLLECTION=gogrowth emit_tests >"$stage/opt/kselftest/kselftest-list.txt"
 cp "$modsrc/module/gogrowth.ko" "$stage/opt/kselftest/gogrowth/"
 # GG_KSFT_TIMEOUT: each test program's time limit in the guest instead of
