@@ -103,10 +103,12 @@ static int set_delay(unsigned int ms)
 }
 
 /* Nothing at all is recorded while processes other than the test map, fault and unmap. */
-static unsigned int events_of_others(void)
+static unsigned int events_of_others(pid_t target)
 {
 	struct gg_events ev = { 0 };
-	unsigned int n;
+	char own[32];
+	unsigned int n = 0;
+	size_t j;
 	int i;
 
 	for (i = 0; i < 8; i++) {
@@ -126,7 +128,17 @@ static unsigned int events_of_others(void)
 	}
 	if (!gg_events_read(&ev))
 		return UINT_MAX;
-	n = ev.count;
+	/*
+	 * The target's own events (its exit, its teardown's flush) are not
+	 * others': on a loaded host the set can end before the child exits.
+	 */
+	snprintf(own, sizeof(own), " pid=%d ", target);
+	for (j = 0; j < ev.count; j++) {
+		if (strstr(ev.line[j], own))
+			continue;
+		if (n++ < 3)
+			printf("# another process's event: %.160s\n", ev.line[j]);
+	}
 	gg_events_free(&ev);
 	return n;
 }
@@ -168,7 +180,7 @@ TEST_F_TIMEOUT(race, load_while_target_exits, 240)
 		v = pid_file_value();
 		if (v != 0 && stale++ < 3)
 			TH_LOG("round %u: loaded, pid reads %d after %d was reaped", i, v, child);
-		EXPECT_EQ(0, events_of_others());
+		EXPECT_EQ(0, events_of_others(child));
 		ASSERT_EQ(0, gg_unload());
 	}
 	TH_LOG("%u of %u loads took the child's mm before it exited", in_window, WINDOW_ROUNDS);
@@ -206,7 +218,7 @@ TEST_F_TIMEOUT(race, pid_write_racing_exit, 240)
 			TH_LOG("round %u: write returned %d, pid reads %d after %d was reaped",
 			       i, ret, v, child);
 		ASSERT_EQ(0, gg_write_file("clear", "1"));
-		EXPECT_EQ(0, events_of_others());
+		EXPECT_EQ(0, events_of_others(child));
 		ASSERT_EQ(0, gg_set_target(0));
 	}
 	ASSERT_EQ(0, set_delay(0));
