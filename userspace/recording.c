@@ -147,6 +147,79 @@ static void fault_to_event(const struct gg_ev_fault *f, struct gg_fault *out)
 	out->ptes_end = f->ptes_end;
 }
 
+/*
+ * What gg_parse_line() refuses on the fault's line, refused here too: an enumerated value no name
+ * stands for (the line would say "unknown", which reads back as another value, and counters are
+ * indexed by these), flags beyond "PWUADNH", and a range that ends before it starts.
+ */
+static int fault_invalid(const struct gg_ev_fault *f, struct gg_parse_error *error)
+{
+	const struct gg_fault_decoded *d = &f->d;
+	const char *what = NULL;
+
+	if (f->origin >= GG_ORIGIN_NR)
+		what = "origin";
+	else if (d->access >= GG_ACCESS_NR)
+		what = "access";
+	else if (d->lock >= GG_LOCK_NR)
+		what = "lock";
+	else if (d->level >= GG_LVL_NR || d->level == GG_LVL_P4D || d->level == GG_LVL_PGD)
+		what = "level";
+	else if (d->trans >= GG_TRANS_NR)
+		what = "trans";
+	else if (d->result >= GG_RESULT_NR)
+		what = "result";
+	else if (d->old_flags >= 128 || d->new_flags >= 128)
+		what = "old_flags or new_flags";
+	if (what) {
+		snprintf(error->message, sizeof(error->message), "a fault record's %s is out of range",
+			 what);
+		return -1;
+	}
+	if (f->ptes_end < f->ptes_start) {
+		snprintf(error->message, sizeof(error->message), "'ptes_end' is below 'ptes_start'");
+		return -1;
+	}
+	return 0;
+}
+
+/* A `ret=` printed in decimal: -errno or a non-negative status. */
+static bool status_invalid(int64_t ret)
+{
+	return ret < -MAX_ERRNO;
+}
+
+/*
+ * Values no module writes and gg_parse_line() refuses on the line: refused here too, so that both
+ * readers accept the same records (a corrupt or hostile file).
+ */
+static int record_invalid(const struct gg_rec *r, struct gg_parse_error *error)
+{
+	const char *what = NULL;
+
+	if (r->h.pid < 0 || r->h.tid < 0)
+		what = "a negative pid or tid";
+	else if (r->h.type == GG_EV_MMAP && r->u.mmap.anon > 1)
+		what = "mmap's anon is neither 0 nor 1";
+	else if (r->h.type == GG_EV_MUNMAP && status_invalid(r->u.munmap.ret))
+		what = "munmap's ret is below -4095";
+	else if (r->h.type == GG_EV_MPROTECT && status_invalid(r->u.mprotect.ret))
+		what = "mprotect's ret is below -4095";
+	else if (r->h.type == GG_EV_MADVISE &&
+		 (status_invalid(r->u.madvise.ret) || r->u.madvise.advice < 0))
+		what = "madvise's ret is below -4095 or its advice negative";
+	else if (r->h.type == GG_EV_TLB_FLUSH && r->u.tlb.freed > 1)
+		what = "tlb_flush's freed is neither 0 nor 1";
+	else if (r->h.type == GG_EV_FORK && (r->u.fork.child < 0 || r->u.fork.thread > 1))
+		what = "fork's child is negative or its thread neither 0 nor 1";
+	else if (r->h.type == GG_EV_EXIT && r->u.exit.group_dead > 1)
+		what = "exit's group_dead is neither 0 nor 1";
+	if (!what)
+		return 0;
+	snprintf(error->message, sizeof(error->message), "%s", what);
+	return -1;
+}
+
 int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
 		       struct gg_record_scratch *scratch, struct gg_parse_error *error)
 {
@@ -156,6 +229,8 @@ int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
 
 	load(&scratch->record, data, size);
 	memset(event, 0, sizeof(*event));
+	if (record_invalid(r, error))
+		return -1;
 	event->seq = h->seq;
 	event->ts = h->ts;
 	event->cpu = h->cpu;
@@ -213,12 +288,9 @@ int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
 		event->brk.ret.value = r->u.brk.ret;
 		break;
 	case GG_EV_FAULT:
-		fault_to_event(&r->u.fault, &event->fault);
-		if (event->fault.ptes_end < event->fault.ptes_start) {
-			snprintf(error->message, sizeof(error->message),
-				 "'ptes_end' is below 'ptes_start'");
+		if (fault_invalid(&r->u.fault, error))
 			return -1;
-		}
+		fault_to_event(&r->u.fault, &event->fault);
 		break;
 	case GG_EV_TLB_FLUSH: {
 		const struct gg_ev_tlb *t = &r->u.tlb;
