@@ -23,8 +23,7 @@ typedef __u64 u64;
 typedef __s32 s32;
 typedef __s64 s64;
 
-/* The kernel build checks the formats. */
-#define __printf(a, b)
+/* __printf() comes from the tool's Makefile: the formats are checked there too. */
 #define ARRAY_SIZE(x)		(sizeof(x) / sizeof((x)[0]))
 
 /* The kernel's: the bytes written, never more than @size - 1. */
