@@ -154,9 +154,12 @@ static int end_step(struct gg_aggregate *aggregate)
 	if (RESERVE(aggregate->rows, aggregate->row_capacity,
 		    aggregate->row_count + aggregate->touched_count))
 		return -1;
-	sort_context = aggregate;
-	qsort(aggregate->touched, aggregate->touched_count, sizeof(*aggregate->touched),
-	      compare_rows_by_address);
+	/* a step that only holds its marker has just "(other)": nothing to sort, skip the call */
+	if (aggregate->touched_count > 1) {
+		sort_context = aggregate;
+		qsort(aggregate->touched, aggregate->touched_count, sizeof(*aggregate->touched),
+		      compare_rows_by_address);
+	}
 	for (size_t i = 0; i < aggregate->touched_count; i++) {
 		uint32_t index = aggregate->touched[i];
 		struct gg_row *row = &aggregate->rows[aggregate->row_count++];

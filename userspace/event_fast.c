@@ -3,8 +3,9 @@
  * Fast path of the event parser (see "The fast path" in event.h).
  *
  * It only ever accepts a line that gg_parse_line() accepts, with the same values: it handles
- * the exact layout the module writes for `fault` and `tlb_flush` (every key in ABI order, once,
- * one space between tokens, lower-case hex of at most 16 digits, decimals of at most 16 digits)
+ * the exact layout the module writes for `fault`, `tlb_flush` and `marker` (every key in ABI
+ * order, once, one space between tokens, lower-case hex of at most 16 digits, decimals of at most
+ * 16 digits)
  * and returns "declined" at the first byte that does not fit, whether the line is wrong or just
  * unusual; gg_parser_parse() then runs the strict general parser on it. The fuzzer checks this
  * agreement line by line (fuzz/fuzz_parse.c).
@@ -488,6 +489,18 @@ static int try_fast(struct gg_parser *parser, const char *p, const char *end,
 		event->type = GG_EV_FAULT;
 		event->type_name = (struct gg_span){ p + 3, 5 };
 		return fault_body(parser, p + 9, end, &event->fault);
+	}
+	/*
+	 * A marker's text is the rest of the line, whatever it holds (gg_parse_line takes it
+	 * verbatim too), so only the key has to be there; programs label every growth step with
+	 * one, and in a Swiss-map run they are most of the lines.
+	 */
+	if (word == LITERAL("ev=marke") && end - p >= 15 &&
+	    (load64(p + 8) & MASK(7)) == LITERAL("r text=")) {
+		event->type = GG_EV_MARKER;
+		event->type_name = (struct gg_span){ p + 3, 6 };
+		event->marker.text = (struct gg_span){ p + 15, (size_t)(end - (p + 15)) };
+		return 0;
 	}
 	if (word == LITERAL("ev=tlb_f") && end - p > 13 &&
 	    (load64(p + 8) & MASK(5)) == LITERAL("lush ")) {

@@ -13,6 +13,9 @@
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ---- reading ---- */
 
@@ -177,14 +180,24 @@ static inline char *out_reserve(struct output *o, size_t n)
 	return o->data + o->used;
 }
 
-static void out_bytes(struct output *o, const char *bytes, size_t n)
+/* out_bytes() when the buffer has no room: flush, or write a piece too long to buffer. */
+static void out_bytes_flushing(struct output *o, const char *bytes, size_t n)
 {
-	if (OUTPUT_BUFFER_SIZE - o->used < n) {
-		output_flush(o);
-		if (n > OUTPUT_BUFFER_SIZE) {
-			fwrite(bytes, 1, n, o->file);
-			return;
-		}
+	output_flush(o);
+	if (n > OUTPUT_BUFFER_SIZE) {
+		fwrite(bytes, 1, n, o->file);
+		return;
+	}
+	memcpy(o->data, bytes, n);
+	o->used = n;
+}
+
+/* Inline: most pieces are literals, whose copy the compiler turns into a few moves. */
+static inline void out_bytes(struct output *o, const char *bytes, size_t n)
+{
+	if (__builtin_expect(OUTPUT_BUFFER_SIZE - o->used < n, 0)) {
+		out_bytes_flushing(o, bytes, n);
+		return;
 	}
 	memcpy(o->data + o->used, bytes, n);
 	o->used += n;
@@ -219,18 +232,31 @@ static inline size_t decimal_length(uint64_t value)
 	return length + (value >= 10) + (value >= 100) + (value >= 1000);
 }
 
+/* "00" .. "99": two digits per division. */
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 /* %PRIu64, right-aligned in width (0: no padding). */
 static void out_u64_padded(struct output *o, uint64_t value, size_t width)
 {
 	size_t length = decimal_length(value);
-	size_t pad = width > length ? width - length : 0;
-	if (pad)
-		out_spaces(o, pad);
+	if (width > length)
+		out_spaces(o, width - length);
 	char *end = out_reserve(o, length) + length;
-	do {
-		*--end = (char)('0' + value % 10);
-		value /= 10;
-	} while (value);
+	while (value >= 100) {
+		unsigned pair = (unsigned)(value % 100);
+		value /= 100;
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * pair, 2);
+	}
+	if (value >= 10) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * value, 2);
+	} else {
+		*--end = (char)('0' + value);
+	}
 	o->used += length;
 }
 
@@ -279,35 +305,49 @@ static inline uint64_t escape_bytes(uint64_t w)
 	return (at_least_7f | below_20 | backslash) & BYTES(0x80);
 }
 
+/* Bytes from text[0] that go out as they are (the end of the run to copy), up to length. */
+static size_t plain_run(const char *text, size_t length)
+{
+	size_t run = 0;
+#ifdef __SSE2__
+	/* 16 at a time: as signed bytes, 0x20..0x7e are those > 0x1f and < 0x7f */
+	const __m128i above_controls = _mm_set1_epi8(0x1f), delete = _mm_set1_epi8(0x7f);
+	const __m128i backslash = _mm_set1_epi8('\\');
+	for (; length - run >= 16; run += 16) {
+		__m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)(text + run));
+		__m128i plain = _mm_and_si128(_mm_cmpgt_epi8(bytes, above_controls),
+					      _mm_cmplt_epi8(bytes, delete));
+		plain = _mm_andnot_si128(_mm_cmpeq_epi8(bytes, backslash), plain);
+		unsigned escape = ~(unsigned)_mm_movemask_epi8(plain) & 0xffff;
+		if (escape)
+			return run + (unsigned)__builtin_ctz(escape);
+	}
+#endif
+	for (; length - run >= 8; run += 8) {
+		uint64_t word;
+		memcpy(&word, text + run, sizeof(word));
+		uint64_t escape = escape_bytes(word);
+		if (escape)
+			return run + ((size_t)__builtin_ctzll(escape) >> 3);
+	}
+	while (run < length && !needs_escape((unsigned char)text[run]))
+		run++;
+	return run;
+}
+
 /*
  * Step names are verbatim marker text: keep the terminal safe. Runs of bytes that go out as
- * they are (found eight at a time) are copied at once.
+ * they are (found 16 or 8 at a time) are copied at once.
  */
 static void out_escaped(struct output *o, const char *text, size_t length)
 {
 	static const char digits[] = "0123456789abcdef";
 	size_t i = 0;
-	while (i < length) {
-		size_t run = i;
-		for (;;) {
-			if (length - run >= 8) {
-				uint64_t word;
-				memcpy(&word, text + run, sizeof(word));
-				uint64_t escape = escape_bytes(word);
-				if (!escape) {
-					run += 8;
-					continue;
-				}
-				run += (size_t)__builtin_ctzll(escape) >> 3;
-				break;
-			}
-			while (run < length && !needs_escape((unsigned char)text[run]))
-				run++;
-			break;
-		}
+	for (;;) {
+		size_t run = i + plain_run(text + i, length - i);
 		out_bytes(o, text + i, run - i);
 		if (run == length)
-			break;
+			return;
 		unsigned char c = (unsigned char)text[run];
 		char *p = out_reserve(o, 4);
 		p[0] = '\\';

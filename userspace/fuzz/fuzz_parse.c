@@ -43,6 +43,9 @@ static void check_same(const struct gg_event *fast, const struct gg_event *slow,
 		       fast->tlb_flush.pages == slow->tlb_flush.pages &&
 		       fast->tlb_flush.whole_mm == slow->tlb_flush.whole_mm &&
 		       fast->tlb_flush.freed == slow->tlb_flush.freed;
+	} else if (same && slow->type == GG_EV_MARKER) {
+		same = fast->marker.text.len == slow->marker.text.len &&
+		       fast->marker.text.ptr - fast_line == slow->marker.text.ptr - slow_line;
 	} else if (same) {
 		same = false; /* the fast path handles no other type */
 	}

@@ -882,6 +882,10 @@ static void test_fast_path(void)
 		PREFIX "ev=tlb_flush start=0x0 end=0xffffffffffffffff stride=12 pages=all freed=1",
 		("seq=9999999999999999 ts=1234567890123456 cpu=4294967295 pid=1 tid=1 cr3=0x1 "
 		 "pgd=0x1 ev=tlb_flush start=0x1 end=0x2 stride=0 pages=0 freed=1"),
+		/* a marker's text is the rest of the line: spaces, '=', '\\', anything */
+		PREFIX "ev=marker text=go-swiss grow count=15 table=0x3e1bea94e040 a=b  c\\x01 \t",
+		PREFIX "ev=marker text=",
+		PREFIX "ev=marker text= ev=fault text=x",
 	};
 	struct gg_parser parser;
 	current_test = "fast path";
@@ -912,6 +916,11 @@ static void test_fast_path(void)
 				      f->fflags == g->fflags);
 				CHECK(f->has_ptes && g->has_ptes && f->ptes == g->ptes &&
 				      f->ptes_start == g->ptes_start && f->ptes_end == g->ptes_end);
+			} else if (slow.type == GG_EV_MARKER) {
+				CHECK(fast.marker.text.len == slow.marker.text.len &&
+				      fast.marker.text.ptr - padded ==
+					      slow.marker.text.ptr - lines[i]);
+				CHECK(fast.type_name.len == 6);
 			} else {
 				CHECK(fast.tlb_flush.start == slow.tlb_flush.start &&
 				      fast.tlb_flush.end == slow.tlb_flush.end &&
@@ -933,6 +942,12 @@ static void test_fast_path(void)
 		PREFIX "ev=tlb_flush start=0x1 end=0x2 stride=12 pages=1 freed=2",
 		PREFIX "ev=tlb_flush start=0x1 end=0x2 stride=12 pages=1",
 		PREFIX "ev=lost count=1",
+		/* markers the module does not write: no text key, another key, two spaces */
+		PREFIX "ev=marker",
+		PREFIX "ev=marker tex",
+		PREFIX "ev=marker note=x text=y",
+		PREFIX "ev=marker  text=y",
+		PREFIX "ev=markers text=y",
 		/* an older module's fault line, without ptes= */
 		PREFIX "ev=fault addr=0x1 ip=0x0 access=read origin=user lock=mmap level=pte old=0x0 "
 		       "new=0x0 old_flags=------- new_flags=------- old_pfn=0x0 new_pfn=0x0 "
