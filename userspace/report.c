@@ -141,7 +141,7 @@ static size_t format_cell(const struct gg_aggregate *aggregate, const struct gg_
  * formatted by hand, exactly as %PRIu64 and 0x%PRIx64 print them.
  */
 #define OUTPUT_BUFFER_SIZE (64 * 1024)
-/* The longest piece written with one out_reserve(): a number, a cell, a padding run. */
+/* Padding is written in runs of at most this many spaces. */
 #define OUTPUT_PIECE_MAX 512
 
 struct output {
@@ -172,7 +172,7 @@ static void output_close(struct output *o)
 	o->data = NULL;
 }
 
-/* Room for n <= OUTPUT_PIECE_MAX bytes at the end of the buffer. */
+/* Room for n <= OUTPUT_BUFFER_SIZE bytes at the end of the buffer. */
 static inline char *out_reserve(struct output *o, size_t n)
 {
 	if (OUTPUT_BUFFER_SIZE - o->used < n)
@@ -238,26 +238,32 @@ static const char digit_pairs[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
+/* %PRIu64 at p, which has room for 20 bytes; returns the end. */
+static inline char *put_u64(char *p, uint64_t value)
+{
+	char *end = p + decimal_length(value), *q = end;
+	while (value >= 100) {
+		unsigned pair = (unsigned)(value % 100);
+		value /= 100;
+		q -= 2;
+		memcpy(q, digit_pairs + 2 * pair, 2);
+	}
+	if (value >= 10) {
+		q -= 2;
+		memcpy(q, digit_pairs + 2 * value, 2);
+	} else {
+		*--q = (char)('0' + value);
+	}
+	return end;
+}
+
 /* %PRIu64, right-aligned in width (0: no padding). */
 static void out_u64_padded(struct output *o, uint64_t value, size_t width)
 {
 	size_t length = decimal_length(value);
 	if (width > length)
 		out_spaces(o, width - length);
-	char *end = out_reserve(o, length) + length;
-	while (value >= 100) {
-		unsigned pair = (unsigned)(value % 100);
-		value /= 100;
-		end -= 2;
-		memcpy(end, digit_pairs + 2 * pair, 2);
-	}
-	if (value >= 10) {
-		end -= 2;
-		memcpy(end, digit_pairs + 2 * value, 2);
-	} else {
-		*--end = (char)('0' + value);
-	}
-	o->used += length;
+	o->used = (size_t)(put_u64(out_reserve(o, length), value) - o->data);
 }
 
 static void out_u64(struct output *o, uint64_t value)
@@ -283,7 +289,7 @@ static size_t format_hex(char *buffer, uint64_t value)
 	return 2 + length;
 }
 
-/* What out_escaped() writes as \xNN: all but printable ASCII, and '\\' so that \x is never ambiguous. */
+/* What put_escaped() writes as \xNN: all but printable ASCII, and '\\' so \x is never ambiguous. */
 static inline bool needs_escape(unsigned char c)
 {
 	return c < 0x20 || c > 0x7e || c == '\\';
@@ -330,6 +336,13 @@ static size_t plain_run(const char *text, size_t length)
 		if (escape)
 			return run + ((size_t)__builtin_ctzll(escape) >> 3);
 	}
+	if (run < length && length >= 8) {
+		/* the last 8 bytes, overlapping what was seen: bytes before run are plain */
+		uint64_t word;
+		memcpy(&word, text + length - 8, sizeof(word));
+		uint64_t escape = escape_bytes(word);
+		return escape ? length - 8 + ((size_t)__builtin_ctzll(escape) >> 3) : length;
+	}
 	while (run < length && !needs_escape((unsigned char)text[run]))
 		run++;
 	return run;
@@ -337,24 +350,25 @@ static size_t plain_run(const char *text, size_t length)
 
 /*
  * Step names are verbatim marker text: keep the terminal safe. Runs of bytes that go out as
- * they are (found 16 or 8 at a time) are copied at once.
+ * they are (found 16 or 8 at a time) are copied at once. The escaped text goes to p, which
+ * has room for 4 * length bytes; returns its end.
  */
-static void out_escaped(struct output *o, const char *text, size_t length)
+static char *put_escaped(char *p, const char *text, size_t length)
 {
 	static const char digits[] = "0123456789abcdef";
 	size_t i = 0;
 	for (;;) {
 		size_t run = i + plain_run(text + i, length - i);
-		out_bytes(o, text + i, run - i);
+		memcpy(p, text + i, run - i);
+		p += run - i;
 		if (run == length)
-			return;
+			return p;
 		unsigned char c = (unsigned char)text[run];
-		char *p = out_reserve(o, 4);
 		p[0] = '\\';
 		p[1] = 'x';
 		p[2] = digits[c >> 4];
 		p[3] = digits[c & 15];
-		o->used += 4;
+		p += 4;
 		i = run + 1;
 	}
 }
@@ -379,23 +393,50 @@ static void print_table_line(struct output *o, const size_t *widths, char cells[
 	out_char(o, '\n');
 }
 
-/* "step N: <marker text>  (events E, lost L)" above a step's rows. */
+#define PUT_LITERAL(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
+
+/*
+ * "step N: <marker text>  (events E, lost L)" above a step's rows: in a marker-heavy recording
+ * (a Swiss map labels every growth step) most steps are only this line, so it is written with
+ * one reservation and no per-piece checks.
+ */
 static void print_step_header(struct output *o, const struct gg_aggregate *aggregate,
 			      uint32_t index)
 {
 	const struct gg_step *step = &aggregate->steps[index];
 	size_t name_length;
 	const char *name = gg_step_name(aggregate, step, &name_length);
+	/* "step " 10 ": " + escaped "  (events " 20 ", lost " 20 ")\n" */
+	size_t longest = 5 + 10 + 2 + 4 * name_length + 10 + 20 + 7 + 20 + 2;
 
-	OUT_LITERAL(o, "step ");
-	out_u64(o, (uint64_t)index + 1);
-	OUT_LITERAL(o, ": ");
-	out_escaped(o, name, name_length);
-	OUT_LITERAL(o, "  (events ");
-	out_u64(o, step->events);
-	OUT_LITERAL(o, ", lost ");
-	out_u64(o, step->lost);
-	OUT_LITERAL(o, ")\n");
+	if (longest > OUTPUT_BUFFER_SIZE - o->used)
+		output_flush(o);
+	if (longest > OUTPUT_BUFFER_SIZE) { /* a marker of more than 16 KiB: in pieces */
+		char number[24];
+		out_bytes(o, number, (size_t)(put_u64(PUT_LITERAL(number, "step "), (uint64_t)index + 1) - number));
+		OUT_LITERAL(o, ": ");
+		for (size_t done = 0; done < name_length; done += 1024) {
+			size_t piece = name_length - done < 1024 ? name_length - done : 1024;
+			char *end = put_escaped(out_reserve(o, 4 * piece), name + done, piece);
+			o->used = (size_t)(end - o->data);
+		}
+		char tail[64], *t = PUT_LITERAL(tail, "  (events ");
+		t = PUT_LITERAL(put_u64(t, step->events), ", lost ");
+		t = PUT_LITERAL(put_u64(t, step->lost), ")\n");
+		out_bytes(o, tail, (size_t)(t - tail));
+		return;
+	}
+	char *p = o->data + o->used;
+	p = PUT_LITERAL(p, "step ");
+	p = put_u64(p, (uint64_t)index + 1);
+	p = PUT_LITERAL(p, ": ");
+	p = put_escaped(p, name, name_length);
+	p = PUT_LITERAL(p, "  (events ");
+	p = put_u64(p, step->events);
+	p = PUT_LITERAL(p, ", lost ");
+	p = put_u64(p, step->lost);
+	p = PUT_LITERAL(p, ")\n");
+	o->used = (size_t)(p - o->data);
 }
 
 static int print_wide(const struct gg_aggregate *aggregate, FILE *out)
