@@ -438,11 +438,15 @@ static int fault_body(struct gg_parser *parser, const char *p, const char *end,
 	if (!KEY_AT(p, "new_pfn=") || !(p = hex_token(p + 8, end, &f->new_pfn, false)) ||
 	    !(p = run(&parser->fault_tail, p, end, false, 8, parse_fault_tail, v, 5)))
 		return 1;
-	/* ptes= ptes_start= ptes_end=, the end of the line; a line without them declines */
-	if (!(p = decimal_key_token(p, end, "ptes=", &f->ptes, false)) ||
-	    !(p = hex_key_token(p, end, "ptes_start=", &f->ptes_start, false)) ||
-	    !hex_key_token(p, end, "ptes_end=", &f->ptes_end, true) ||
-	    f->ptes_end < f->ptes_start)
+	/*
+	 * ptes= ptes_start= ptes_end=, the end of the line; a line without them declines. Keys
+	 * compared as words: these change on every line, so no memo holds them.
+	 */
+	if (!KEY_AT(p, "ptes=") || !(p = decimal_token(p + 5, end, &f->ptes, false)) ||
+	    !KEY_AT(p, "ptes_sta") || !KEY_AT(p + 8, "rt=") ||
+	    !(p = hex_token(p + 11, end, &f->ptes_start, false)) ||
+	    !KEY_AT(p, "ptes_end") || p[8] != '=' ||
+	    !hex_token(p + 9, end, &f->ptes_end, true) || f->ptes_end < f->ptes_start)
 		return 1;
 	f->has_ptes = true;
 	f->trans = (enum gg_trans)v[0];

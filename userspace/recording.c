@@ -71,8 +71,11 @@ long gg_record_size(const void *data, size_t available)
 /* The record, aligned, zero beyond what it holds (a shorter payload from an older module). */
 static void load(struct gg_rec *record, const void *data, size_t size)
 {
-	memset(record, 0, sizeof(*record));
-	memcpy(record, data, size < sizeof(*record) ? size : sizeof(*record));
+	size_t copied = size < sizeof(*record) ? size : sizeof(*record);
+
+	/* only the bytes past the record are cleared: a marker's record is half the struct */
+	memcpy(record, data, copied);
+	memset((char *)record + copied, 0, sizeof(*record) - copied);
 	if (record->h.len > sizeof(record->u))
 		record->h.len = sizeof(record->u);
 }
@@ -147,6 +150,21 @@ static void fault_to_event(const struct gg_ev_fault *f, struct gg_fault *out)
 	out->ptes_end = f->ptes_end;
 }
 
+/* The `ev=` name of a record's type, its length measured once per type rather than per record. */
+static struct gg_span type_name(unsigned int type)
+{
+	static struct gg_span known[GG_EV_NR];
+	if (type >= GG_EV_NR) {
+		const char *name = gg_type_name(type);
+		return (struct gg_span){ name, strlen(name) };
+	}
+	if (!known[type].ptr) {
+		known[type].ptr = gg_type_name(type);
+		known[type].len = strlen(known[type].ptr);
+	}
+	return known[type];
+}
+
 int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
 		       struct gg_record_scratch *scratch, struct gg_parse_error *error)
 {
@@ -164,8 +182,7 @@ int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
 	event->cr3 = h->cr3;
 	event->pgd = h->pgd;
 	event->type = h->type < GG_EV_NR ? (enum gg_type)h->type : GG_EV_UNKNOWN;
-	event->type_name.ptr = gg_type_name(h->type);
-	event->type_name.len = strlen(event->type_name.ptr);
+	event->type_name = type_name(h->type);
 
 	switch (event->type) {
 	case GG_EV_LOST:
