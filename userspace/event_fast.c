@@ -68,7 +68,7 @@ static inline const char *after_value(const char *q, const char *end, bool last)
 }
 
 /* Eight decimal digit values (0..9), the first in the low byte, to their number. */
-static inline uint64_t decimal8(uint64_t x)
+static inline __attribute__((always_inline)) uint64_t decimal8(uint64_t x)
 {
 	x = (x * 10 + (x >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
 	x = (x * 100 + (x >> 16)) & UINT64_C(0x0000ffff0000ffff);
@@ -80,7 +80,7 @@ static const uint64_t powers_of_ten[9] = {
 };
 
 /* Byte values minus '0'; the high bit of each byte that is not a digit (exact up to the first). */
-static inline uint64_t not_digits(uint64_t x)
+static inline __attribute__((always_inline)) uint64_t not_digits(uint64_t x)
 {
 	return ((x + 0x76 * ONES) | x) & (0x80 * ONES);
 }
@@ -118,7 +118,7 @@ static inline __attribute__((always_inline)) const char *decimal_token(const cha
  * in *nibbles (one per byte, the first in the low byte). Each byte is decoded as if it were a
  * digit and encoded back: only a real digit survives the round trip.
  */
-static inline unsigned hex_digits(uint64_t w, uint64_t *nibbles)
+static inline __attribute__((always_inline)) unsigned hex_digits(uint64_t w, uint64_t *nibbles)
 {
 	uint64_t v = ((w & (0x0f * ONES)) + ((w >> 6) & ONES) * 9) & (0x0f * ONES);
 	uint64_t letter = ((v + 0x76 * ONES) >> 7) & ONES;
@@ -128,7 +128,7 @@ static inline unsigned hex_digits(uint64_t w, uint64_t *nibbles)
 }
 
 /* Eight nibbles, the first (most significant) in the low byte, to a 32-bit number. */
-static inline uint64_t pack_nibbles(uint64_t v)
+static inline __attribute__((always_inline)) uint64_t pack_nibbles(uint64_t v)
 {
 	v = __builtin_bswap64(v);
 	v = (v | v >> 4) & UINT64_C(0x00ff00ff00ff00ff);
