@@ -3,10 +3,9 @@
  * Fast path of the event parser (see "The fast path" in event.h).
  *
  * It only ever accepts a line that gg_parse_line() accepts, with the same values: it handles
- * the exact layout the module writes for `fault`, `tlb_flush` and `marker` (every key in ABI
- * order, once, one space between tokens, lower-case hex of at most 16 digits, decimals of at most
- * 16 digits)
- * and returns "declined" at the first byte that does not fit, whether the line is wrong or just
+ * the exact layout the module writes for `fault`, `tlb_flush`, `marker` and `mmap` (every key
+ * in ABI order, once, one space between tokens, lower-case hex of at most 16 digits, decimals of
+ * at most 16 digits) and returns "declined" at the first byte that does not fit, whether the line is wrong or just
  * unusual; gg_parser_parse() then runs the strict general parser on it. The fuzzer checks this
  * agreement line by line (fuzz/fuzz_parse.c).
  *
@@ -473,6 +472,48 @@ static int tlb_body(struct gg_parser *parser, const char *p, const char *end,
 	return 0;
 }
 
+/*
+ * `mmap`: rare next to faults, but gg_parse_line() takes thousands of instructions on one, and a
+ * Go program's heap grows by them. The module's layout only: decimal len and pgoff, hex ret, a
+ * file name of plain bytes; an escaped, empty or otherwise unusual one declines.
+ */
+static __attribute__((noinline, cold)) int mmap_body(const char *p, const char *end,
+						 struct gg_event *event)
+{
+	uint64_t anon;
+
+	if (!KEY_AT(p, "addr=") || !(p = hex_token(p + 5, end, &event->mmap.addr, false)) ||
+	    !KEY_AT(p, "len=") || !(p = decimal_token(p + 4, end, &event->mmap.len, false)) ||
+	    !KEY_AT(p, "prot=") || !(p = hex_token(p + 5, end, &event->mmap.prot, false)) ||
+	    !KEY_AT(p, "flags=") || !(p = hex_token(p + 6, end, &event->mmap.flags, false)) ||
+	    !KEY_AT(p, "pgoff=") || !(p = decimal_token(p + 6, end, &event->mmap.pgoff, false)) ||
+	    !KEY_AT(p, "anon=") || p + 6 >= end || (p[5] != '0' && p[5] != '1') || p[6] != ' ')
+		return 1;
+	anon = p[5] == '1';
+	p += 7;
+	event->mmap.anon = anon;
+	event->mmap.file = (struct gg_span){ "", 0 };
+	if (!anon) {
+		if (!KEY_AT(p, "file="))
+			return 1;
+		const char *name = p + 5, *q = name;
+		while (q < end && *q != ' ') {
+			unsigned char c = (unsigned char)*q;
+			if (c < 0x21 || c > 0x7e || c == '=' || c == '\\')
+				return 1;
+			q++;
+		}
+		if (q == name || q == end)
+			return 1;
+		event->mmap.file = (struct gg_span){ name, (size_t)(q - name) };
+		p = q + 1;
+	}
+	if (!KEY_AT(p, "ret=") || !hex_token(p + 4, end, &event->mmap.ret.value, true))
+		return 1;
+	event->mmap.ret.failed = false;
+	return 0;
+}
+
 static int try_fast(struct gg_parser *parser, const char *p, const char *end,
 		    struct gg_event *event)
 {
@@ -511,6 +552,11 @@ static int try_fast(struct gg_parser *parser, const char *p, const char *end,
 		event->type = GG_EV_TLB_FLUSH;
 		event->type_name = (struct gg_span){ p + 3, 9 };
 		return tlb_body(parser, p + 13, end, event);
+	}
+	if (word == LITERAL("ev=mmap ")) {
+		event->type = GG_EV_MMAP;
+		event->type_name = (struct gg_span){ p + 3, 4 };
+		return mmap_body(p + 8, end, event);
 	}
 	return 1;
 }
