@@ -299,6 +299,9 @@ static int read_header(struct gg_line_reader *reader, const char *name, uint64_t
 	return 1;
 }
 
+_Static_assert(GG_RECORD_SIZE(GG_RECORD_MAX_PAYLOAD) <= GG_MAX_LINE_LENGTH,
+	       "a peek of GG_MAX_LINE_LENGTH bytes holds the longest record");
+
 int gg_recording_read(struct gg_line_reader *reader, const char *name, gg_record_sink sink,
 		      void *context, FILE *err)
 {
@@ -309,24 +312,36 @@ int gg_recording_read(struct gg_line_reader *reader, const char *name, gg_record
 	if (read_header(reader, name, &offset, err))
 		return 1;
 	for (;;) {
-		got = gg_line_reader_peek(reader, GG_RECORD_SIZE(GG_RECORD_MAX_PAYLOAD), &data);
+		/*
+		 * As many bytes as the reader holds (up to 64 KiB, at least one whole record unless
+		 * the input ends), then every record wholly inside them: the reader is asked once per
+		 * few hundred records, not once per record.
+		 */
+		got = gg_line_reader_peek(reader, GG_MAX_LINE_LENGTH, &data);
 		if (got < 0) {
 			fprintf(err, "gogrowth: %s: read error: %s\n", name, strerror(errno));
 			return 1;
 		}
 		if (got == 0)
 			return 0;
-		number++;
-		size = gg_record_size(data, (size_t)got);
-		if (size <= 0) {
-			fprintf(err, "gogrowth: %s: record %" PRIu64 " at byte %" PRIu64 ": %s\n",
-				name, number, offset,
-				size < 0 ? "corrupt (a payload longer than 4096 bytes)" : "cut short");
-			return 1;
+		size_t used = 0;
+		while (used < (size_t)got) {
+			size = gg_record_size(data + used, (size_t)got - used);
+			if (size == 0 && used > 0)
+				break; /* the rest of this record is not read yet */
+			number++;
+			if (size <= 0) { /* cut short: only at the end of the input (see above) */
+				fprintf(err, "gogrowth: %s: record %" PRIu64 " at byte %" PRIu64 ": %s\n",
+					name, number, offset,
+					size < 0 ? "corrupt (a payload longer than 4096 bytes)"
+						 : "cut short");
+				return 1;
+			}
+			if (sink(data + used, (size_t)size, context))
+				return 1;
+			used += (size_t)size;
+			offset += (uint64_t)size;
 		}
-		if (sink(data, (size_t)size, context))
-			return 1;
-		gg_line_reader_skip(reader, (size_t)size);
-		offset += (uint64_t)size;
+		gg_line_reader_skip(reader, used);
 	}
 }

@@ -241,6 +241,10 @@ static const char digit_pairs[201] =
 /* %PRIu64 at p, which has room for 20 bytes; returns the end. */
 static inline char *put_u64(char *p, uint64_t value)
 {
+	if (value < 10) { /* most counts in a step header (events, lost) */
+		*p = (char)('0' + value);
+		return p + 1;
+	}
 	char *end = p + decimal_length(value), *q = end;
 	while (value >= 100) {
 		unsigned pair = (unsigned)(value % 100);
