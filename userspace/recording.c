@@ -173,7 +173,9 @@ int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
 	char *text = scratch->text;
 
 	load(&scratch->record, data, size);
-	memset(event, 0, sizeof(*event));
+	/* the frequent types set every field they have below; the others start from zero */
+	if (h->type != GG_EV_FAULT && h->type != GG_EV_TLB_FLUSH && h->type != GG_EV_MARKER)
+		memset(event, 0, sizeof(*event));
 	event->seq = h->seq;
 	event->ts = h->ts;
 	event->cpu = h->cpu;
@@ -243,6 +245,7 @@ int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
 		event->tlb_flush.end = t->end;
 		event->tlb_flush.stride = t->stride;
 		event->tlb_flush.whole_mm = t->end == GG_TLB_FLUSH_ALL;
+		event->tlb_flush.pages = 0;
 		if (!event->tlb_flush.whole_mm && t->end >= t->start && t->stride < 64)
 			event->tlb_flush.pages = (t->end - t->start) >> t->stride;
 		event->tlb_flush.freed = t->freed;
