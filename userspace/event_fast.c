@@ -36,7 +36,7 @@ void gg_parser_init(struct gg_parser *parser)
 #define ONES UINT64_C(0x0101010101010101)
 #define MASK(n) ((n) >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * (n))) - 1)
 
-static inline uint64_t load64(const char *p)
+static inline __attribute__((always_inline)) uint64_t load64(const char *p)
 {
 	uint64_t value;
 	memcpy(&value, p, sizeof(value));
@@ -44,7 +44,7 @@ static inline uint64_t load64(const char *p)
 }
 
 /* Up to 8 bytes of a string literal as a little-endian word; folds to a constant. */
-static inline uint64_t literal(const char *s, size_t n)
+static inline __attribute__((always_inline)) uint64_t literal(const char *s, size_t n)
 {
 	uint64_t value = 0;
 	memcpy(&value, s, n);
@@ -59,7 +59,7 @@ static inline uint64_t literal(const char *s, size_t n)
  * q is where a value stopped. A middle token must be followed by a space inside the line (the
  * next token starts after it); the last token must end exactly at the end of the line.
  */
-static inline const char *after_value(const char *q, const char *end, bool last)
+static inline __attribute__((always_inline)) const char *after_value(const char *q, const char *end, bool last)
 {
 	if (last)
 		return q == end ? q : NULL;
