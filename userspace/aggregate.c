@@ -150,20 +150,29 @@ static int end_step(struct gg_aggregate *aggregate)
 		aggregate->names_length = 0;
 		return 0;
 	}
-	touch(aggregate, 0); /* every step has its "(other)" row */
+	/* every step has its "(other)" row; one never touched holds zeros, nothing to move */
+	bool other_untouched = !aggregate->current_touched[0];
+	touch(aggregate, 0);
 	if (RESERVE(aggregate->rows, aggregate->row_capacity,
 		    aggregate->row_count + aggregate->touched_count))
 		return -1;
-	sort_context = aggregate;
-	qsort(aggregate->touched, aggregate->touched_count, sizeof(*aggregate->touched),
-	      compare_rows_by_address);
+	/* a step that only holds its marker has just "(other)": nothing to sort, skip the call */
+	if (aggregate->touched_count > 1) {
+		sort_context = aggregate;
+		qsort(aggregate->touched, aggregate->touched_count, sizeof(*aggregate->touched),
+		      compare_rows_by_address);
+	}
 	for (size_t i = 0; i < aggregate->touched_count; i++) {
 		uint32_t index = aggregate->touched[i];
 		struct gg_row *row = &aggregate->rows[aggregate->row_count++];
 		row->step = (uint32_t)step_index;
 		row->mapping = index == 0 ? GG_NO_MAPPING : index - 1;
-		row->counts = aggregate->current[index];
-		memset(&aggregate->current[index], 0, sizeof(aggregate->current[index]));
+		if (index == 0 && other_untouched) {
+			memset(&row->counts, 0, sizeof(row->counts));
+		} else {
+			row->counts = aggregate->current[index];
+			memset(&aggregate->current[index], 0, sizeof(aggregate->current[index]));
+		}
 		aggregate->current_touched[index] = 0;
 	}
 	aggregate->touched_count = 0;

@@ -177,7 +177,7 @@ int gg_parse_line(const char *line, size_t length, struct gg_event *event,
 /*
  * The fast path, for readers of millions of lines (`report`). It parses the layout the module
  * writes (keys in ABI order, one space between tokens) of the frequent event types (`fault`,
- * `tlb_flush`) with word-at-a-time scanning, and remembers recently seen runs of tokens (the
+ * `tlb_flush`, `marker`) with word-at-a-time scanning, and remembers recently seen runs of tokens (the
  * prefix after `ts=`, `access=.. level=..`, the fault's tail, ...) so a run that repeats byte for
  * byte is not parsed again. Anything it does not handle -- another type, another key order,
  * extra spaces, upper-case hex, an error -- goes to gg_parse_line(), so the accepted lines, the

@@ -3,9 +3,9 @@
  * Fast path of the event parser (see "The fast path" in event.h).
  *
  * It only ever accepts a line that gg_parse_line() accepts, with the same values: it handles
- * the exact layout the module writes for `fault` and `tlb_flush` (every key in ABI order, once,
- * one space between tokens, lower-case hex of at most 16 digits, decimals of at most 16 digits)
- * and returns "declined" at the first byte that does not fit, whether the line is wrong or just
+ * the exact layout the module writes for `fault`, `tlb_flush`, `marker` and `mmap` (every key
+ * in ABI order, once, one space between tokens, lower-case hex of at most 16 digits, decimals of
+ * at most 16 digits) and returns "declined" at the first byte that does not fit, whether the line is wrong or just
  * unusual; gg_parser_parse() then runs the strict general parser on it. The fuzzer checks this
  * agreement line by line (fuzz/fuzz_parse.c).
  *
@@ -36,7 +36,7 @@ void gg_parser_init(struct gg_parser *parser)
 #define ONES UINT64_C(0x0101010101010101)
 #define MASK(n) ((n) >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * (n))) - 1)
 
-static inline uint64_t load64(const char *p)
+static inline __attribute__((always_inline)) uint64_t load64(const char *p)
 {
 	uint64_t value;
 	memcpy(&value, p, sizeof(value));
@@ -44,7 +44,7 @@ static inline uint64_t load64(const char *p)
 }
 
 /* Up to 8 bytes of a string literal as a little-endian word; folds to a constant. */
-static inline uint64_t literal(const char *s, size_t n)
+static inline __attribute__((always_inline)) uint64_t literal(const char *s, size_t n)
 {
 	uint64_t value = 0;
 	memcpy(&value, s, n);
@@ -59,7 +59,7 @@ static inline uint64_t literal(const char *s, size_t n)
  * q is where a value stopped. A middle token must be followed by a space inside the line (the
  * next token starts after it); the last token must end exactly at the end of the line.
  */
-static inline const char *after_value(const char *q, const char *end, bool last)
+static inline __attribute__((always_inline)) const char *after_value(const char *q, const char *end, bool last)
 {
 	if (last)
 		return q == end ? q : NULL;
@@ -67,7 +67,7 @@ static inline const char *after_value(const char *q, const char *end, bool last)
 }
 
 /* Eight decimal digit values (0..9), the first in the low byte, to their number. */
-static inline uint64_t decimal8(uint64_t x)
+static inline __attribute__((always_inline)) uint64_t decimal8(uint64_t x)
 {
 	x = (x * 10 + (x >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
 	x = (x * 100 + (x >> 16)) & UINT64_C(0x0000ffff0000ffff);
@@ -79,7 +79,7 @@ static const uint64_t powers_of_ten[9] = {
 };
 
 /* Byte values minus '0'; the high bit of each byte that is not a digit (exact up to the first). */
-static inline uint64_t not_digits(uint64_t x)
+static inline __attribute__((always_inline)) uint64_t not_digits(uint64_t x)
 {
 	return ((x + 0x76 * ONES) | x) & (0x80 * ONES);
 }
@@ -117,7 +117,7 @@ static inline __attribute__((always_inline)) const char *decimal_token(const cha
  * in *nibbles (one per byte, the first in the low byte). Each byte is decoded as if it were a
  * digit and encoded back: only a real digit survives the round trip.
  */
-static inline unsigned hex_digits(uint64_t w, uint64_t *nibbles)
+static inline __attribute__((always_inline)) unsigned hex_digits(uint64_t w, uint64_t *nibbles)
 {
 	uint64_t v = ((w & (0x0f * ONES)) + ((w >> 6) & ONES) * 9) & (0x0f * ONES);
 	uint64_t letter = ((v + 0x76 * ONES) >> 7) & ONES;
@@ -127,7 +127,7 @@ static inline unsigned hex_digits(uint64_t w, uint64_t *nibbles)
 }
 
 /* Eight nibbles, the first (most significant) in the low byte, to a 32-bit number. */
-static inline uint64_t pack_nibbles(uint64_t v)
+static inline __attribute__((always_inline)) uint64_t pack_nibbles(uint64_t v)
 {
 	v = __builtin_bswap64(v);
 	v = (v | v >> 4) & UINT64_C(0x00ff00ff00ff00ff);
@@ -437,11 +437,15 @@ static int fault_body(struct gg_parser *parser, const char *p, const char *end,
 	if (!KEY_AT(p, "new_pfn=") || !(p = hex_token(p + 8, end, &f->new_pfn, false)) ||
 	    !(p = run(&parser->fault_tail, p, end, false, 8, parse_fault_tail, v, 5)))
 		return 1;
-	/* ptes= ptes_start= ptes_end=, the end of the line; a line without them declines */
-	if (!(p = decimal_key_token(p, end, "ptes=", &f->ptes, false)) ||
-	    !(p = hex_key_token(p, end, "ptes_start=", &f->ptes_start, false)) ||
-	    !hex_key_token(p, end, "ptes_end=", &f->ptes_end, true) ||
-	    f->ptes_end < f->ptes_start)
+	/*
+	 * ptes= ptes_start= ptes_end=, the end of the line; a line without them declines. Keys
+	 * compared as words: these change on every line, so no memo holds them.
+	 */
+	if (!KEY_AT(p, "ptes=") || !(p = decimal_token(p + 5, end, &f->ptes, false)) ||
+	    !KEY_AT(p, "ptes_sta") || !KEY_AT(p + 8, "rt=") ||
+	    !(p = hex_token(p + 11, end, &f->ptes_start, false)) ||
+	    !KEY_AT(p, "ptes_end") || p[8] != '=' ||
+	    !hex_token(p + 9, end, &f->ptes_end, true) || f->ptes_end < f->ptes_start)
 		return 1;
 	f->has_ptes = true;
 	f->trans = (enum gg_trans)v[0];
@@ -468,6 +472,48 @@ static int tlb_body(struct gg_parser *parser, const char *p, const char *end,
 	return 0;
 }
 
+/*
+ * `mmap`: rare next to faults, but gg_parse_line() takes thousands of instructions on one, and a
+ * Go program's heap grows by them. The module's layout only: decimal len and pgoff, hex ret, a
+ * file name of plain bytes; an escaped, empty or otherwise unusual one declines.
+ */
+static __attribute__((noinline, cold)) int mmap_body(const char *p, const char *end,
+						 struct gg_event *event)
+{
+	uint64_t anon;
+
+	if (!KEY_AT(p, "addr=") || !(p = hex_token(p + 5, end, &event->mmap.addr, false)) ||
+	    !KEY_AT(p, "len=") || !(p = decimal_token(p + 4, end, &event->mmap.len, false)) ||
+	    !KEY_AT(p, "prot=") || !(p = hex_token(p + 5, end, &event->mmap.prot, false)) ||
+	    !KEY_AT(p, "flags=") || !(p = hex_token(p + 6, end, &event->mmap.flags, false)) ||
+	    !KEY_AT(p, "pgoff=") || !(p = decimal_token(p + 6, end, &event->mmap.pgoff, false)) ||
+	    !KEY_AT(p, "anon=") || p + 6 >= end || (p[5] != '0' && p[5] != '1') || p[6] != ' ')
+		return 1;
+	anon = p[5] == '1';
+	p += 7;
+	event->mmap.anon = anon;
+	event->mmap.file = (struct gg_span){ "", 0 };
+	if (!anon) {
+		if (!KEY_AT(p, "file="))
+			return 1;
+		const char *name = p + 5, *q = name;
+		while (q < end && *q != ' ') {
+			unsigned char c = (unsigned char)*q;
+			if (c < 0x21 || c > 0x7e || c == '=' || c == '\\')
+				return 1;
+			q++;
+		}
+		if (q == name || q == end)
+			return 1;
+		event->mmap.file = (struct gg_span){ name, (size_t)(q - name) };
+		p = q + 1;
+	}
+	if (!KEY_AT(p, "ret=") || !hex_token(p + 4, end, &event->mmap.ret.value, true))
+		return 1;
+	event->mmap.ret.failed = false;
+	return 0;
+}
+
 static int try_fast(struct gg_parser *parser, const char *p, const char *end,
 		    struct gg_event *event)
 {
@@ -489,11 +535,28 @@ static int try_fast(struct gg_parser *parser, const char *p, const char *end,
 		event->type_name = (struct gg_span){ p + 3, 5 };
 		return fault_body(parser, p + 9, end, &event->fault);
 	}
+	/*
+	 * A marker's text is the rest of the line, whatever it holds (gg_parse_line takes it
+	 * verbatim too), so only the key has to be there; programs label every growth step with
+	 * one, and in a Swiss-map run they are most of the lines.
+	 */
+	if (word == LITERAL("ev=marke") && end - p >= 15 &&
+	    (load64(p + 8) & MASK(7)) == LITERAL("r text=")) {
+		event->type = GG_EV_MARKER;
+		event->type_name = (struct gg_span){ p + 3, 6 };
+		event->marker.text = (struct gg_span){ p + 15, (size_t)(end - (p + 15)) };
+		return 0;
+	}
 	if (word == LITERAL("ev=tlb_f") && end - p > 13 &&
 	    (load64(p + 8) & MASK(5)) == LITERAL("lush ")) {
 		event->type = GG_EV_TLB_FLUSH;
 		event->type_name = (struct gg_span){ p + 3, 9 };
 		return tlb_body(parser, p + 13, end, event);
+	}
+	if (word == LITERAL("ev=mmap ")) {
+		event->type = GG_EV_MMAP;
+		event->type_name = (struct gg_span){ p + 3, 4 };
+		return mmap_body(p + 8, end, event);
 	}
 	return 1;
 }

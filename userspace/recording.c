@@ -71,8 +71,11 @@ long gg_record_size(const void *data, size_t available)
 /* The record, aligned, zero beyond what it holds (a shorter payload from an older module). */
 static void load(struct gg_rec *record, const void *data, size_t size)
 {
-	memset(record, 0, sizeof(*record));
-	memcpy(record, data, size < sizeof(*record) ? size : sizeof(*record));
+	size_t copied = size < sizeof(*record) ? size : sizeof(*record);
+
+	/* only the bytes past the record are cleared: a marker's record is half the struct */
+	memcpy(record, data, copied);
+	memset((char *)record + copied, 0, sizeof(*record) - copied);
 	if (record->h.len > sizeof(record->u))
 		record->h.len = sizeof(record->u);
 }
@@ -220,6 +223,21 @@ static int record_invalid(const struct gg_rec *r, struct gg_parse_error *error)
 	return -1;
 }
 
+/* The `ev=` name of a record's type, its length measured once per type rather than per record. */
+static struct gg_span type_name(unsigned int type)
+{
+	static struct gg_span known[GG_EV_NR];
+	if (type >= GG_EV_NR) {
+		const char *name = gg_type_name(type);
+		return (struct gg_span){ name, strlen(name) };
+	}
+	if (!known[type].ptr) {
+		known[type].ptr = gg_type_name(type);
+		known[type].len = strlen(known[type].ptr);
+	}
+	return known[type];
+}
+
 int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
 		       struct gg_record_scratch *scratch, struct gg_parse_error *error)
 {
@@ -228,7 +246,9 @@ int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
 	char *text = scratch->text;
 
 	load(&scratch->record, data, size);
-	memset(event, 0, sizeof(*event));
+	/* the frequent types set every field they have below; the others start from zero */
+	if (h->type != GG_EV_FAULT && h->type != GG_EV_TLB_FLUSH && h->type != GG_EV_MARKER)
+		memset(event, 0, sizeof(*event));
 	if (record_invalid(r, error))
 		return -1;
 	event->seq = h->seq;
@@ -239,8 +259,7 @@ int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
 	event->cr3 = h->cr3;
 	event->pgd = h->pgd;
 	event->type = h->type < GG_EV_NR ? (enum gg_type)h->type : GG_EV_UNKNOWN;
-	event->type_name.ptr = gg_type_name(h->type);
-	event->type_name.len = strlen(event->type_name.ptr);
+	event->type_name = type_name(h->type);
 
 	switch (event->type) {
 	case GG_EV_LOST:
@@ -298,6 +317,7 @@ int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
 		event->tlb_flush.end = t->end;
 		event->tlb_flush.stride = t->stride;
 		event->tlb_flush.whole_mm = t->end == GG_TLB_FLUSH_ALL;
+		event->tlb_flush.pages = 0;
 		if (!event->tlb_flush.whole_mm && t->end >= t->start && t->stride < 64)
 			event->tlb_flush.pages = (t->end - t->start) >> t->stride;
 		event->tlb_flush.freed = t->freed;
@@ -354,6 +374,9 @@ static int read_header(struct gg_line_reader *reader, const char *name, uint64_t
 	return 1;
 }
 
+_Static_assert(GG_RECORD_SIZE(GG_RECORD_MAX_PAYLOAD) <= GG_MAX_LINE_LENGTH,
+	       "a peek of GG_MAX_LINE_LENGTH bytes holds the longest record");
+
 int gg_recording_read(struct gg_line_reader *reader, const char *name, gg_record_sink sink,
 		      void *context, FILE *err)
 {
@@ -364,24 +387,36 @@ int gg_recording_read(struct gg_line_reader *reader, const char *name, gg_record
 	if (read_header(reader, name, &offset, err))
 		return 1;
 	for (;;) {
-		got = gg_line_reader_peek(reader, GG_RECORD_SIZE(GG_RECORD_MAX_PAYLOAD), &data);
+		/*
+		 * As many bytes as the reader holds (up to 64 KiB, at least one whole record unless
+		 * the input ends), then every record wholly inside them: the reader is asked once per
+		 * few hundred records, not once per record.
+		 */
+		got = gg_line_reader_peek(reader, GG_MAX_LINE_LENGTH, &data);
 		if (got < 0) {
 			fprintf(err, "gogrowth: %s: read error: %s\n", name, strerror(errno));
 			return 1;
 		}
 		if (got == 0)
 			return 0;
-		number++;
-		size = gg_record_size(data, (size_t)got);
-		if (size <= 0) {
-			fprintf(err, "gogrowth: %s: record %" PRIu64 " at byte %" PRIu64 ": %s\n",
-				name, number, offset,
-				size < 0 ? "corrupt (a payload longer than 4096 bytes)" : "cut short");
-			return 1;
+		size_t used = 0;
+		while (used < (size_t)got) {
+			size = gg_record_size(data + used, (size_t)got - used);
+			if (size == 0 && used > 0)
+				break; /* the rest of this record is not read yet */
+			number++;
+			if (size <= 0) { /* cut short: only at the end of the input (see above) */
+				fprintf(err, "gogrowth: %s: record %" PRIu64 " at byte %" PRIu64 ": %s\n",
+					name, number, offset,
+					size < 0 ? "corrupt (a payload longer than 4096 bytes)"
+						 : "cut short");
+				return 1;
+			}
+			if (sink(data + used, (size_t)size, context))
+				return 1;
+			used += (size_t)size;
+			offset += (uint64_t)size;
 		}
-		if (sink(data, (size_t)size, context))
-			return 1;
-		gg_line_reader_skip(reader, (size_t)size);
-		offset += (uint64_t)size;
+		gg_line_reader_skip(reader, used);
 	}
 }

@@ -13,6 +13,9 @@
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ---- reading ---- */
 
@@ -129,53 +132,325 @@ static size_t format_cell(const struct gg_aggregate *aggregate, const struct gg_
 	return length < 0 ? 0 : (size_t)length;
 }
 
-/* ---- human table ---- */
+/* ---- output ---- */
 
-/* Step names are verbatim marker text: keep the terminal safe. */
-static void write_escaped(FILE *out, const char *text, size_t length)
+/*
+ * The tables are assembled in one buffer and written with one fwrite() per OUTPUT_BUFFER_SIZE
+ * bytes: a step of a real recording is often one header line, and stdio's per-call cost
+ * (fprintf's format parsing, fputc's locking) was most of the report's time. Numbers are
+ * formatted by hand, exactly as %PRIu64 and 0x%PRIx64 print them.
+ */
+#define OUTPUT_BUFFER_SIZE (64 * 1024)
+/* Padding is written in runs of at most this many spaces. */
+#define OUTPUT_PIECE_MAX 512
+
+struct output {
+	FILE *file;
+	size_t used;
+	char *data; /* OUTPUT_BUFFER_SIZE bytes */
+};
+
+static int output_open(struct output *o, FILE *file)
 {
-	for (size_t i = 0; i < length; i++) {
-		unsigned char c = (unsigned char)text[i];
-		if (c >= 0x20 && c <= 0x7e && c != '\\')
-			fputc(c, out);
-		else
-			fprintf(out, "\\x%02x", c);
+	o->file = file;
+	o->used = 0;
+	o->data = malloc(OUTPUT_BUFFER_SIZE);
+	return o->data ? 0 : -1;
+}
+
+static void output_flush(struct output *o)
+{
+	if (o->used)
+		fwrite(o->data, 1, o->used, o->file); /* errors: ferror(), checked by the caller */
+	o->used = 0;
+}
+
+static void output_close(struct output *o)
+{
+	output_flush(o);
+	free(o->data);
+	o->data = NULL;
+}
+
+/* Room for n <= OUTPUT_BUFFER_SIZE bytes at the end of the buffer. */
+static inline char *out_reserve(struct output *o, size_t n)
+{
+	if (OUTPUT_BUFFER_SIZE - o->used < n)
+		output_flush(o);
+	return o->data + o->used;
+}
+
+/* out_bytes() when the buffer has no room: flush, or write a piece too long to buffer. */
+static void out_bytes_flushing(struct output *o, const char *bytes, size_t n)
+{
+	output_flush(o);
+	if (n > OUTPUT_BUFFER_SIZE) {
+		fwrite(bytes, 1, n, o->file);
+		return;
+	}
+	memcpy(o->data, bytes, n);
+	o->used = n;
+}
+
+/* Inline: most pieces are literals, whose copy the compiler turns into a few moves. */
+static inline void out_bytes(struct output *o, const char *bytes, size_t n)
+{
+	if (__builtin_expect(OUTPUT_BUFFER_SIZE - o->used < n, 0)) {
+		out_bytes_flushing(o, bytes, n);
+		return;
+	}
+	memcpy(o->data + o->used, bytes, n);
+	o->used += n;
+}
+
+#define OUT_LITERAL(o, s) out_bytes((o), (s), sizeof(s) - 1)
+
+static void out_char(struct output *o, char c)
+{
+	*out_reserve(o, 1) = c;
+	o->used++;
+}
+
+static void out_spaces(struct output *o, size_t n)
+{
+	while (n) {
+		size_t piece = n < OUTPUT_PIECE_MAX ? n : OUTPUT_PIECE_MAX;
+		memset(out_reserve(o, piece), ' ', piece);
+		o->used += piece;
+		n -= piece;
 	}
 }
+
+/* Digits of %PRIu64. */
+static inline size_t decimal_length(uint64_t value)
+{
+	size_t length = 1;
+	while (value >= 10000) {
+		value /= 10000;
+		length += 4;
+	}
+	return length + (value >= 10) + (value >= 100) + (value >= 1000);
+}
+
+/* "00" .. "99": two digits per division. */
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* %PRIu64 at p, which has room for 20 bytes; returns the end. */
+static inline char *put_u64(char *p, uint64_t value)
+{
+	if (value < 10) { /* most counts in a step header (events, lost) */
+		*p = (char)('0' + value);
+		return p + 1;
+	}
+	char *end = p + decimal_length(value), *q = end;
+	while (value >= 100) {
+		unsigned pair = (unsigned)(value % 100);
+		value /= 100;
+		q -= 2;
+		memcpy(q, digit_pairs + 2 * pair, 2);
+	}
+	if (value >= 10) {
+		q -= 2;
+		memcpy(q, digit_pairs + 2 * value, 2);
+	} else {
+		*--q = (char)('0' + value);
+	}
+	return end;
+}
+
+/* %PRIu64, right-aligned in width (0: no padding). */
+static void out_u64_padded(struct output *o, uint64_t value, size_t width)
+{
+	size_t length = decimal_length(value);
+	if (width > length)
+		out_spaces(o, width - length);
+	o->used = (size_t)(put_u64(out_reserve(o, length), value) - o->data);
+}
+
+static void out_u64(struct output *o, uint64_t value)
+{
+	out_u64_padded(o, value, 0);
+}
+
+/* Digits of %PRIx64. */
+static size_t hex_length(uint64_t value)
+{
+	return value ? (size_t)(64 - __builtin_clzll(value) + 3) / 4 : 1;
+}
+
+/* 0x%PRIx64 into buffer (at least 18 bytes); returns its length. */
+static size_t format_hex(char *buffer, uint64_t value)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t length = hex_length(value);
+	buffer[0] = '0';
+	buffer[1] = 'x';
+	for (size_t i = length; i > 0; i--, value >>= 4)
+		buffer[1 + i] = digits[value & 15];
+	return 2 + length;
+}
+
+/* What put_escaped() writes as \xNN: all but printable ASCII, and '\\' so \x is never ambiguous. */
+static inline bool needs_escape(unsigned char c)
+{
+	return c < 0x20 || c > 0x7e || c == '\\';
+}
+
+#define BYTES(b) (UINT64_C(0x0101010101010101) * (b))
+
+/*
+ * The high bit of each byte of w that needs_escape(); exact per byte (no carry between bytes):
+ * the low seven bits are compared on their own, the high bit stands for >= 0x80.
+ */
+static inline uint64_t escape_bytes(uint64_t w)
+{
+	uint64_t low = w & BYTES(0x7f);
+	uint64_t at_least_7f = (low + BYTES(0x01)) | w;    /* 0x7f..0xff */
+	uint64_t below_20 = ~((low + BYTES(0x60)) | w);    /* 0x00..0x1f */
+	uint64_t x = (w ^ BYTES(0x5c)) & BYTES(0x7f);
+	uint64_t backslash = ~((x + BYTES(0x7f)) | w);     /* exactly 0x5c */
+	return (at_least_7f | below_20 | backslash) & BYTES(0x80);
+}
+
+/* Bytes from text[0] that go out as they are (the end of the run to copy), up to length. */
+static size_t plain_run(const char *text, size_t length)
+{
+	size_t run = 0;
+#ifdef __SSE2__
+	/* 16 at a time: as signed bytes, 0x20..0x7e are those > 0x1f and < 0x7f */
+	const __m128i above_controls = _mm_set1_epi8(0x1f), delete = _mm_set1_epi8(0x7f);
+	const __m128i backslash = _mm_set1_epi8('\\');
+	for (; length - run >= 16; run += 16) {
+		__m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)(text + run));
+		__m128i plain = _mm_and_si128(_mm_cmpgt_epi8(bytes, above_controls),
+					      _mm_cmplt_epi8(bytes, delete));
+		plain = _mm_andnot_si128(_mm_cmpeq_epi8(bytes, backslash), plain);
+		unsigned escape = ~(unsigned)_mm_movemask_epi8(plain) & 0xffff;
+		if (escape)
+			return run + (unsigned)__builtin_ctz(escape);
+	}
+#endif
+	for (; length - run >= 8; run += 8) {
+		uint64_t word;
+		memcpy(&word, text + run, sizeof(word));
+		uint64_t escape = escape_bytes(word);
+		if (escape)
+			return run + ((size_t)__builtin_ctzll(escape) >> 3);
+	}
+	if (run < length && length >= 8) {
+		/* the last 8 bytes, overlapping what was seen: bytes before run are plain */
+		uint64_t word;
+		memcpy(&word, text + length - 8, sizeof(word));
+		uint64_t escape = escape_bytes(word);
+		return escape ? length - 8 + ((size_t)__builtin_ctzll(escape) >> 3) : length;
+	}
+	while (run < length && !needs_escape((unsigned char)text[run]))
+		run++;
+	return run;
+}
+
+/*
+ * Step names are verbatim marker text: keep the terminal safe. Runs of bytes that go out as
+ * they are (found 16 or 8 at a time) are copied at once. The escaped text goes to p, which
+ * has room for 4 * length bytes; returns its end.
+ */
+static char *put_escaped(char *p, const char *text, size_t length)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i = 0;
+	for (;;) {
+		size_t run = i + plain_run(text + i, length - i);
+		memcpy(p, text + i, run - i);
+		p += run - i;
+		if (run == length)
+			return p;
+		unsigned char c = (unsigned char)text[run];
+		p[0] = '\\';
+		p[1] = 'x';
+		p[2] = digits[c >> 4];
+		p[3] = digits[c & 15];
+		p += 4;
+		i = run + 1;
+	}
+}
+
+/* ---- human table ---- */
 
 #define CELL_SIZE 96
 
-static void print_table_line(FILE *out, const size_t *widths, char cells[][CELL_SIZE])
+static void print_table_line(struct output *o, const size_t *widths, char cells[][CELL_SIZE])
 {
 	for (size_t c = 0; c < COLUMN_COUNT; c++) {
-		int width = (int)widths[c];
+		size_t length = strlen(cells[c]);
+		size_t pad = widths[c] > length ? widths[c] - length : 0;
 		if (c)
-			fputs("  ", out);
-		if (columns[c].counts_offset == SIZE_MAX) /* text left, numbers right */
-			fprintf(out, "%-*s", width, cells[c]);
-		else
-			fprintf(out, "%*s", width, cells[c]);
+			OUT_LITERAL(o, "  ");
+		if (columns[c].counts_offset != SIZE_MAX) /* text left, numbers right */
+			out_spaces(o, pad);
+		out_bytes(o, cells[c], length);
+		if (columns[c].counts_offset == SIZE_MAX)
+			out_spaces(o, pad);
 	}
-	fputc('\n', out);
+	out_char(o, '\n');
 }
 
-/* "step N: <marker text>  (events E, lost L)" above a step's rows. */
-static void print_step_header(const struct gg_aggregate *aggregate, uint32_t index, FILE *out)
+#define PUT_LITERAL(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
+
+/*
+ * "step N: <marker text>  (events E, lost L)" above a step's rows: in a marker-heavy recording
+ * (a Swiss map labels every growth step) most steps are only this line, so it is written with
+ * one reservation and no per-piece checks.
+ */
+static void print_step_header(struct output *o, const struct gg_aggregate *aggregate,
+			      uint32_t index)
 {
 	const struct gg_step *step = &aggregate->steps[index];
 	size_t name_length;
 	const char *name = gg_step_name(aggregate, step, &name_length);
+	/* "step " 10 ": " + escaped "  (events " 20 ", lost " 20 ")\n" */
+	size_t longest = 5 + 10 + 2 + 4 * name_length + 10 + 20 + 7 + 20 + 2;
 
-	fprintf(out, "step %" PRIu32 ": ", index + 1);
-	write_escaped(out, name, name_length);
-	fprintf(out, "  (events %" PRIu64 ", lost %" PRIu64 ")\n", step->events, step->lost);
+	if (longest > OUTPUT_BUFFER_SIZE - o->used)
+		output_flush(o);
+	if (longest > OUTPUT_BUFFER_SIZE) { /* a marker of more than 16 KiB: in pieces */
+		char number[24];
+		out_bytes(o, number, (size_t)(put_u64(PUT_LITERAL(number, "step "), (uint64_t)index + 1) - number));
+		OUT_LITERAL(o, ": ");
+		for (size_t done = 0; done < name_length; done += 1024) {
+			size_t piece = name_length - done < 1024 ? name_length - done : 1024;
+			char *end = put_escaped(out_reserve(o, 4 * piece), name + done, piece);
+			o->used = (size_t)(end - o->data);
+		}
+		char tail[64], *t = PUT_LITERAL(tail, "  (events ");
+		t = PUT_LITERAL(put_u64(t, step->events), ", lost ");
+		t = PUT_LITERAL(put_u64(t, step->lost), ")\n");
+		out_bytes(o, tail, (size_t)(t - tail));
+		return;
+	}
+	char *p = o->data + o->used;
+	p = PUT_LITERAL(p, "step ");
+	p = put_u64(p, (uint64_t)index + 1);
+	p = PUT_LITERAL(p, ": ");
+	p = put_escaped(p, name, name_length);
+	p = PUT_LITERAL(p, "  (events ");
+	p = put_u64(p, step->events);
+	p = PUT_LITERAL(p, ", lost ");
+	p = put_u64(p, step->lost);
+	p = PUT_LITERAL(p, ")\n");
+	o->used = (size_t)(p - o->data);
 }
 
-static void print_wide(const struct gg_aggregate *aggregate, FILE *out)
+static int print_wide(const struct gg_aggregate *aggregate, FILE *out)
 {
 	size_t widths[COLUMN_COUNT];
 	char cells[COLUMN_COUNT][CELL_SIZE];
+	struct output o;
 
+	if (output_open(&o, out))
+		return -1;
 	for (size_t c = 0; c < COLUMN_COUNT; c++)
 		widths[c] = strlen(columns[c].human_header);
 	for (size_t r = 0; r < aggregate->row_count; r++) {
@@ -189,22 +464,24 @@ static void print_wide(const struct gg_aggregate *aggregate, FILE *out)
 
 	for (size_t c = 0; c < COLUMN_COUNT; c++)
 		snprintf(cells[c], CELL_SIZE, "%s", columns[c].human_header);
-	print_table_line(out, widths, cells);
+	print_table_line(&o, widths, cells);
 
 	size_t previous_step = SIZE_MAX;
 	for (size_t r = 0; r < aggregate->row_count; r++) {
 		const struct gg_row *row = &aggregate->rows[r];
 		if (row->step != previous_step) {
-			print_step_header(aggregate, row->step, out);
+			print_step_header(&o, aggregate, row->step);
 			previous_step = row->step;
 		}
 		for (size_t c = 0; c < COLUMN_COUNT; c++)
 			format_cell(aggregate, row, c, cells[c], CELL_SIZE);
-		print_table_line(out, widths, cells);
+		print_table_line(&o, widths, cells);
 	}
+	output_close(&o);
 	fprintf(out, "total: %" PRIu64 " events, %zu steps, %zu mappings, %" PRIu64 " lost\n",
 		aggregate->event_count, aggregate->step_count, aggregate->mapping_count,
 		aggregate->lost_total);
+	return 0;
 }
 
 /* ---- compact table (the default) ---- */
@@ -222,7 +499,11 @@ static void add_counts(struct gg_counts *sum, const struct gg_counts *counts)
 	memcpy(sum, a, sizeof(a));
 }
 
-/* Whether a row says anything beyond what the step header says (events, lost). */
+/*
+ * Whether a row says anything beyond what the step header says (events, lost). Such a row
+ * holds no other non-zero counter either: bytes, pages and the breakdowns only grow with
+ * mmaps, faults and flushes.
+ */
 static bool counts_empty(const struct gg_counts *c)
 {
 	return c->mmaps == 0 && c->mmap_failed == 0 && c->faults == 0 && c->tlb_flushes == 0;
@@ -246,23 +527,20 @@ static int format_size(char *buffer, size_t size, uint64_t bytes)
 }
 
 /* "none->present 120, ro->rw-cow 3; pte 121, pmd 2; mmap failed 1" (only non-zero parts) */
-static size_t format_breakdown(char *buffer, size_t size, const struct gg_counts *c)
+static void print_breakdown(struct output *o, const struct gg_counts *c)
 {
-	size_t used = 0;
+	bool any = false;
 	const char *separator = "";
-	buffer[0] = '\0';
-#define APPEND(...)                                                                    \
-	do {                                                                           \
-		int n_ = snprintf(buffer + used, size - used, __VA_ARGS__);            \
-		if (n_ > 0)                                                            \
-			used = used + (size_t)n_ < size ? used + (size_t)n_ : size - 1; \
-	} while (0)
 	for (unsigned i = 0; i < GG_TRANS_NR; i++) {
 		enum gg_trans t = gg_trans_display_order[i];
 		if (c->faults_by_trans[t]) {
-			APPEND("%s%s %" PRIu64, separator, gg_trans_name(t),
-			       c->faults_by_trans[t]);
+			const char *name = gg_trans_name(t);
+			out_bytes(o, separator, strlen(separator));
+			out_bytes(o, name, strlen(name));
+			out_char(o, ' ');
+			out_u64(o, c->faults_by_trans[t]);
 			separator = ", ";
+			any = true;
 		}
 	}
 	if (*separator)
@@ -270,19 +548,25 @@ static size_t format_breakdown(char *buffer, size_t size, const struct gg_counts
 	for (unsigned i = 0; i < GG_LEVEL_SHOWN_COUNT; i++) {
 		enum gg_level l = gg_level_display_order[i];
 		if (c->faults_by_level[l]) {
-			APPEND("%s%s %" PRIu64, separator, gg_level_name(l),
-			       c->faults_by_level[l]);
+			const char *name = gg_level_name(l);
+			out_bytes(o, separator, strlen(separator));
+			out_bytes(o, name, strlen(name));
+			out_char(o, ' ');
+			out_u64(o, c->faults_by_level[l]);
 			separator = ", ";
+			any = true;
 		}
 	}
 	if (*separator)
 		separator = "; ";
-	if (c->mmap_failed)
-		APPEND("%smmap failed %" PRIu64, separator, c->mmap_failed);
-	if (used == 0)
-		APPEND("-");
-#undef APPEND
-	return used;
+	if (c->mmap_failed) {
+		out_bytes(o, separator, strlen(separator));
+		OUT_LITERAL(o, "mmap failed ");
+		out_u64(o, c->mmap_failed);
+		any = true;
+	}
+	if (!any)
+		out_char(o, '-');
 }
 
 enum compact_column {
@@ -295,109 +579,136 @@ static const char *const compact_headers[C_COUNT] = {
 	"faults by transition; by level",
 };
 
-#define BREAKDOWN_SIZE 512
+/*
+ * The text columns of a mapping's rows, made once per mapping rather than once per row (a
+ * mapping has a row in every step it is used in): "0x..-0x..", its name, prot and size.
+ */
+struct mapping_cells {
+	char range[40];
+	char size[32];
+	char prot[4];
+	uint8_t range_length, size_length, name_length;
+	const char *name;
+};
 
-static void format_compact_cell(const struct gg_aggregate *aggregate, uint32_t mapping_index,
-				const struct gg_counts *c, unsigned column, char *buffer,
-				size_t size)
+static void make_mapping_cells(struct mapping_cells *cells, const struct gg_mapping *mapping)
 {
-	const struct gg_mapping *mapping =
-		mapping_index == GG_NO_MAPPING ? NULL : &aggregate->mappings[mapping_index];
-
-	switch (column) {
-	case C_MAPPING:
-		if (mapping)
-			snprintf(buffer, size, "0x%" PRIx64 "-0x%" PRIx64, mapping->start,
-				 mapping->end);
-		else
-			snprintf(buffer, size, "(other)");
-		break;
-	case C_NAME:
-		snprintf(buffer, size, "%s", mapping ? mapping->name : "-");
-		break;
-	case C_PROT:
-		if (mapping)
-			format_prot(buffer, mapping->prot);
-		else
-			snprintf(buffer, size, "-");
-		break;
-	case C_MMAPS:
-		snprintf(buffer, size, "%" PRIu64, c->mmaps);
-		break;
-	case C_SIZE:
-		if (mapping)
-			format_size(buffer, size, mapping->len);
-		else
-			snprintf(buffer, size, "-");
-		break;
-	case C_FAULTS:
-		snprintf(buffer, size, "%" PRIu64, c->faults);
-		break;
-	case C_PAGES:
-		snprintf(buffer, size, "%" PRIu64, c->pages_faulted);
-		break;
-	case C_FLUSHES:
-		snprintf(buffer, size, "%" PRIu64, c->tlb_flushes);
-		break;
-	case C_FLUSHED:
-		if (c->tlb_whole_mm == 0)
-			snprintf(buffer, size, "%" PRIu64, c->tlb_pages);
-		else if (c->tlb_pages == 0)
-			snprintf(buffer, size, "all");
-		else
-			snprintf(buffer, size, "%" PRIu64 "+all", c->tlb_pages);
-		break;
-	default:
-		format_breakdown(buffer, size, c);
-		break;
-	}
+	size_t length = format_hex(cells->range, mapping->start);
+	cells->range[length++] = '-';
+	length += format_hex(cells->range + length, mapping->end);
+	cells->range_length = (uint8_t)length;
+	int size_length = format_size(cells->size, sizeof(cells->size), mapping->len);
+	cells->size_length = (uint8_t)(size_length < 0 ? 0 : size_length);
+	format_prot(cells->prot, mapping->prot);
+	cells->name = mapping->name;
+	cells->name_length = (uint8_t)strlen(mapping->name);
 }
 
-static void update_widths(size_t *widths, const struct gg_aggregate *aggregate,
-			  uint32_t mapping, const struct gg_counts *counts)
+/* "(other)" has "-" for the name, prot and size. */
+static const struct mapping_cells other_cells = {
+	"(other)", "-", "-", 7, 1, 1, "-",
+};
+
+static const struct mapping_cells *cells_of(const struct mapping_cells *mapping_cells,
+					    uint32_t mapping)
 {
-	char cell[BREAKDOWN_SIZE];
-	for (unsigned c = 0; c < C_BREAKDOWN; c++) {
-		format_compact_cell(aggregate, mapping, counts, c, cell, sizeof(cell));
-		size_t length = strlen(cell);
-		if (length > widths[c])
-			widths[c] = length;
-	}
+	return mapping == GG_NO_MAPPING ? &other_cells : &mapping_cells[mapping];
 }
 
-static void print_compact_line(FILE *out, const size_t *widths, char cells[][BREAKDOWN_SIZE])
+/* The `flushed` column: pages of ranged flushes, "all" or "N+all" with whole-mm flushes. */
+static size_t flushed_length(const struct gg_counts *c)
 {
-	fputs("  ", out);
+	if (c->tlb_whole_mm == 0)
+		return decimal_length(c->tlb_pages);
+	return c->tlb_pages == 0 ? 3 : decimal_length(c->tlb_pages) + 4;
+}
+
+/* Widths of every column but the last (unpadded) one, as the row prints them. */
+static void update_widths(size_t *widths, const struct mapping_cells *cells,
+			  const struct gg_counts *c)
+{
+	size_t lengths[C_BREAKDOWN] = {
+		[C_MAPPING] = cells->range_length,
+		[C_NAME] = cells->name_length,
+		[C_PROT] = strlen(cells->prot),
+		[C_MMAPS] = decimal_length(c->mmaps),
+		[C_SIZE] = cells->size_length,
+		[C_FAULTS] = decimal_length(c->faults),
+		[C_PAGES] = decimal_length(c->pages_faulted),
+		[C_FLUSHES] = decimal_length(c->tlb_flushes),
+		[C_FLUSHED] = flushed_length(c),
+	};
+	for (unsigned column = 0; column < C_BREAKDOWN; column++)
+		if (lengths[column] > widths[column])
+			widths[column] = lengths[column];
+}
+
+static void out_left(struct output *o, const char *text, size_t length, size_t width)
+{
+	out_bytes(o, text, length);
+	if (width > length)
+		out_spaces(o, width - length);
+}
+
+static void out_right(struct output *o, const char *text, size_t length, size_t width)
+{
+	if (width > length)
+		out_spaces(o, width - length);
+	out_bytes(o, text, length);
+}
+
+static void print_compact_row(struct output *o, const size_t *widths,
+			      const struct mapping_cells *cells, const struct gg_counts *c)
+{
+	OUT_LITERAL(o, "  ");
+	out_left(o, cells->range, cells->range_length, widths[C_MAPPING]);
+	OUT_LITERAL(o, "  ");
+	out_left(o, cells->name, cells->name_length, widths[C_NAME]);
+	OUT_LITERAL(o, "  ");
+	out_left(o, cells->prot, strlen(cells->prot), widths[C_PROT]);
+	OUT_LITERAL(o, "  ");
+	out_u64_padded(o, c->mmaps, widths[C_MMAPS]);
+	OUT_LITERAL(o, "  ");
+	out_right(o, cells->size, cells->size_length, widths[C_SIZE]);
+	OUT_LITERAL(o, "  ");
+	out_u64_padded(o, c->faults, widths[C_FAULTS]);
+	OUT_LITERAL(o, "  ");
+	out_u64_padded(o, c->pages_faulted, widths[C_PAGES]);
+	OUT_LITERAL(o, "  ");
+	out_u64_padded(o, c->tlb_flushes, widths[C_FLUSHES]);
+	OUT_LITERAL(o, "  ");
+	if (c->tlb_whole_mm == 0) {
+		out_u64_padded(o, c->tlb_pages, widths[C_FLUSHED]);
+	} else if (c->tlb_pages == 0) {
+		out_right(o, "all", 3, widths[C_FLUSHED]);
+	} else {
+		size_t length = flushed_length(c);
+		if (widths[C_FLUSHED] > length)
+			out_spaces(o, widths[C_FLUSHED] - length);
+		out_u64(o, c->tlb_pages);
+		OUT_LITERAL(o, "+all");
+	}
+	OUT_LITERAL(o, "  ");
+	print_breakdown(o, c);
+	out_char(o, '\n');
+}
+
+static void print_header_row(struct output *o, const size_t *widths)
+{
+	OUT_LITERAL(o, "  ");
 	for (unsigned c = 0; c < C_COUNT; c++) {
-		bool left = c <= C_PROT || c == C_BREAKDOWN;
+		const char *header = compact_headers[c];
+		size_t length = strlen(header);
 		if (c)
-			fputs("  ", out);
-		if (c == C_BREAKDOWN)
-			fputs(cells[c], out); /* last: no padding */
-		else if (left)
-			fprintf(out, "%-*s", (int)widths[c], cells[c]);
+			OUT_LITERAL(o, "  ");
+		if (c == C_BREAKDOWN) /* last: no padding */
+			out_bytes(o, header, length);
+		else if (c <= C_PROT)
+			out_left(o, header, length, widths[c]);
 		else
-			fprintf(out, "%*s", (int)widths[c], cells[c]);
+			out_right(o, header, length, widths[c]);
 	}
-	fputc('\n', out);
-}
-
-static void print_compact_row(FILE *out, const size_t *widths,
-			      const struct gg_aggregate *aggregate, uint32_t mapping,
-			      const struct gg_counts *counts)
-{
-	char cells[C_COUNT][BREAKDOWN_SIZE];
-	for (unsigned c = 0; c < C_COUNT; c++)
-		format_compact_cell(aggregate, mapping, counts, c, cells[c], sizeof(cells[c]));
-	print_compact_line(out, widths, cells);
-}
-
-static void print_header_row(FILE *out, const size_t *widths)
-{
-	char cells[C_COUNT][BREAKDOWN_SIZE];
-	for (unsigned c = 0; c < C_COUNT; c++)
-		snprintf(cells[c], sizeof(cells[c]), "%s", compact_headers[c]);
-	print_compact_line(out, widths, cells);
+	out_char(o, '\n');
 }
 
 static const struct gg_aggregate *sort_context; /* qsort has no context argument in C11 */
@@ -419,72 +730,103 @@ static int print_compact(const struct gg_aggregate *aggregate, FILE *out)
 	size_t mapping_count = aggregate->mapping_count;
 	/* [0..mapping_count) per mapping, [mapping_count] "(other)" */
 	struct gg_counts *totals = calloc(mapping_count + 1, sizeof(*totals));
+	struct mapping_cells *mapping_cells = malloc((mapping_count ? mapping_count : 1) *
+						     sizeof(*mapping_cells));
+	uint32_t *order = malloc((mapping_count ? mapping_count : 1) * sizeof(*order));
 	struct gg_counts overall;
+	struct output o;
 
-	if (!totals)
+	if (!totals || !mapping_cells || !order || output_open(&o, out)) {
+		free(totals);
+		free(mapping_cells);
+		free(order);
 		return -1;
+	}
+	for (size_t m = 0; m < mapping_count; m++)
+		make_mapping_cells(&mapping_cells[m], &aggregate->mappings[m]);
 	memset(&overall, 0, sizeof(overall));
 	for (unsigned c = 0; c < C_COUNT; c++)
 		widths[c] = strlen(compact_headers[c]);
 	for (size_t r = 0; r < aggregate->row_count; r++) {
 		const struct gg_row *row = &aggregate->rows[r];
 		size_t index = row->mapping == GG_NO_MAPPING ? mapping_count : row->mapping;
+		/* an empty row adds only `lost`, which the table does not show */
+		if (counts_empty(&row->counts))
+			continue;
 		add_counts(&totals[index], &row->counts);
 		add_counts(&overall, &row->counts);
-		if (!counts_empty(&row->counts))
-			update_widths(widths, aggregate, row->mapping, &row->counts);
+		update_widths(widths, cells_of(mapping_cells, row->mapping), &row->counts);
 	}
 	for (size_t m = 0; m <= mapping_count; m++)
 		if (!counts_empty(&totals[m]))
-			update_widths(widths, aggregate, m == mapping_count ? GG_NO_MAPPING : (uint32_t)m,
+			update_widths(widths,
+				      cells_of(mapping_cells,
+					       m == mapping_count ? GG_NO_MAPPING : (uint32_t)m),
 				      &totals[m]);
 
-	print_header_row(out, widths);
+	print_header_row(&o, widths);
 	size_t previous_step = SIZE_MAX;
 	for (size_t r = 0; r < aggregate->row_count; r++) {
 		const struct gg_row *row = &aggregate->rows[r];
 		if (row->step != previous_step) {
-			print_step_header(aggregate, row->step, out);
+			print_step_header(&o, aggregate, row->step);
 			previous_step = row->step;
 		}
 		if (!counts_empty(&row->counts))
-			print_compact_row(out, widths, aggregate, row->mapping, &row->counts);
+			print_compact_row(&o, widths, cells_of(mapping_cells, row->mapping),
+					  &row->counts);
 	}
 
 	/* totals over the run: mappings by address (then length), then "(other)" */
-	fputs("totals per mapping (pages: summed over steps)\n", out);
-	uint32_t *order = malloc((mapping_count ? mapping_count : 1) * sizeof(*order));
-	if (!order) {
-		free(totals);
-		return -1;
-	}
+	OUT_LITERAL(&o, "totals per mapping (pages: summed over steps)\n");
 	for (size_t m = 0; m < mapping_count; m++)
 		order[m] = (uint32_t)m + 1; /* compare_rows_by_address: row indexes, 0 = other */
 	sort_context = aggregate;
 	qsort(order, mapping_count, sizeof(*order), compare_mappings_by_address);
 	for (size_t i = 0; i < mapping_count; i++)
 		if (!counts_empty(&totals[order[i] - 1]))
-			print_compact_row(out, widths, aggregate, order[i] - 1, &totals[order[i] - 1]);
+			print_compact_row(&o, widths, &mapping_cells[order[i] - 1],
+					  &totals[order[i] - 1]);
 	if (!counts_empty(&totals[mapping_count]))
-		print_compact_row(out, widths, aggregate, GG_NO_MAPPING, &totals[mapping_count]);
-	free(order);
-	free(totals);
+		print_compact_row(&o, widths, &other_cells, &totals[mapping_count]);
 
-	char breakdown[BREAKDOWN_SIZE];
 	char size[32];
 	uint64_t failed = overall.mmap_failed;
 	overall.mmap_failed = 0; /* said on its own line */
-	format_breakdown(breakdown, sizeof(breakdown), &overall);
 	format_size(size, sizeof(size), overall.mmap_bytes);
-	fprintf(out, "total: %" PRIu64 " events, %zu steps, %zu mappings, %" PRIu64 " lost\n",
-		aggregate->event_count, aggregate->step_count, aggregate->mapping_count,
-		aggregate->lost_total);
-	fprintf(out, "total: %" PRIu64 " mmaps of %s, %" PRIu64 " failed\n", overall.mmaps, size,
-		failed);
-	fprintf(out, "total: %" PRIu64 " faults, %" PRIu64 " pages%s%s\n", overall.faults,
-		overall.pages_faulted, overall.faults ? ": " : "", breakdown);
-	fprintf(out, "total: %" PRIu64 " tlb flushes, %" PRIu64 " pages flushed, %" PRIu64
-		" of the whole mm\n", overall.tlb_flushes, overall.tlb_pages, overall.tlb_whole_mm);
+	OUT_LITERAL(&o, "total: ");
+	out_u64(&o, aggregate->event_count);
+	OUT_LITERAL(&o, " events, ");
+	out_u64(&o, aggregate->step_count);
+	OUT_LITERAL(&o, " steps, ");
+	out_u64(&o, aggregate->mapping_count);
+	OUT_LITERAL(&o, " mappings, ");
+	out_u64(&o, aggregate->lost_total);
+	OUT_LITERAL(&o, " lost\ntotal: ");
+	out_u64(&o, overall.mmaps);
+	OUT_LITERAL(&o, " mmaps of ");
+	out_bytes(&o, size, strlen(size));
+	OUT_LITERAL(&o, ", ");
+	out_u64(&o, failed);
+	OUT_LITERAL(&o, " failed\ntotal: ");
+	out_u64(&o, overall.faults);
+	OUT_LITERAL(&o, " faults, ");
+	out_u64(&o, overall.pages_faulted);
+	OUT_LITERAL(&o, " pages");
+	if (overall.faults)
+		OUT_LITERAL(&o, ": ");
+	print_breakdown(&o, &overall); /* "-" after "0 pages" when there was no fault, as ever */
+	OUT_LITERAL(&o, "\ntotal: ");
+	out_u64(&o, overall.tlb_flushes);
+	OUT_LITERAL(&o, " tlb flushes, ");
+	out_u64(&o, overall.tlb_pages);
+	OUT_LITERAL(&o, " pages flushed, ");
+	out_u64(&o, overall.tlb_whole_mm);
+	OUT_LITERAL(&o, " of the whole mm\n");
+	output_close(&o);
+	free(order);
+	free(mapping_cells);
+	free(totals);
 	return 0;
 }
 
@@ -553,8 +895,7 @@ int gg_report_print(const struct gg_aggregate *aggregate, enum gg_report_format 
 		print_csv(aggregate, out);
 		return 0;
 	case GG_REPORT_WIDE:
-		print_wide(aggregate, out);
-		return 0;
+		return print_wide(aggregate, out);
 	case GG_REPORT_TABLE:
 		break;
 	}

@@ -43,6 +43,19 @@ static void check_same(const struct gg_event *fast, const struct gg_event *slow,
 		       fast->tlb_flush.pages == slow->tlb_flush.pages &&
 		       fast->tlb_flush.whole_mm == slow->tlb_flush.whole_mm &&
 		       fast->tlb_flush.freed == slow->tlb_flush.freed;
+	} else if (same && slow->type == GG_EV_MMAP) {
+		/* an anonymous mapping's file is an empty span, wherever it points */
+		same = fast->mmap.addr == slow->mmap.addr && fast->mmap.len == slow->mmap.len &&
+		       fast->mmap.prot == slow->mmap.prot && fast->mmap.flags == slow->mmap.flags &&
+		       fast->mmap.pgoff == slow->mmap.pgoff && fast->mmap.anon == slow->mmap.anon &&
+		       fast->mmap.file.len == slow->mmap.file.len &&
+		       (slow->mmap.anon ||
+			fast->mmap.file.ptr - fast_line == slow->mmap.file.ptr - slow_line) &&
+		       fast->mmap.ret.failed == slow->mmap.ret.failed &&
+		       fast->mmap.ret.value == slow->mmap.ret.value;
+	} else if (same && slow->type == GG_EV_MARKER) {
+		same = fast->marker.text.len == slow->marker.text.len &&
+		       fast->marker.text.ptr - fast_line == slow->marker.text.ptr - slow_line;
 	} else if (same) {
 		same = false; /* the fast path handles no other type */
 	}

@@ -883,6 +883,14 @@ static void test_fast_path(void)
 		PREFIX "ev=tlb_flush start=0x0 end=0xffffffffffffffff stride=12 pages=all freed=1",
 		("seq=9999999999999999 ts=1234567890123456 cpu=4294967295 pid=1 tid=1 cr3=0x1 "
 		 "pgd=0x1 ev=tlb_flush start=0x1 end=0x2 stride=0 pages=0 freed=1"),
+		/* a marker's text is the rest of the line: spaces, '=', '\\', anything */
+		PREFIX "ev=marker text=go-swiss grow count=15 table=0x3e1bea94e040 a=b  c\\x01 \t",
+		PREFIX "ev=marker text=",
+		PREFIX "ev=marker text= ev=fault text=x",
+		PREFIX "ev=mmap addr=0x0 len=8192 prot=0x3 flags=0x22 pgoff=0 anon=1 ret=0x7f0000000000",
+		PREFIX "ev=mmap addr=0x400000 len=733184 prot=0x5 flags=0x100002 pgoff=179 anon=0 "
+		       "file=go-slice-1.27 ret=0x400000",
+		PREFIX "ev=mmap addr=0x0 len=0 prot=0x0 flags=0x0 pgoff=0 anon=0 file=~ ret=0x0",
 	};
 	struct gg_parser parser;
 	current_test = "fast path";
@@ -913,6 +921,21 @@ static void test_fast_path(void)
 				      f->fflags == g->fflags);
 				CHECK(f->has_ptes && g->has_ptes && f->ptes == g->ptes &&
 				      f->ptes_start == g->ptes_start && f->ptes_end == g->ptes_end);
+			} else if (slow.type == GG_EV_MMAP) {
+				CHECK(fast.mmap.addr == slow.mmap.addr && fast.mmap.len == slow.mmap.len &&
+				      fast.mmap.prot == slow.mmap.prot &&
+				      fast.mmap.flags == slow.mmap.flags &&
+				      fast.mmap.pgoff == slow.mmap.pgoff &&
+				      fast.mmap.anon == slow.mmap.anon && !fast.mmap.ret.failed &&
+				      !slow.mmap.ret.failed && fast.mmap.ret.value == slow.mmap.ret.value);
+				CHECK(fast.mmap.file.len == slow.mmap.file.len &&
+				      (slow.mmap.anon || fast.mmap.file.ptr - padded ==
+							       slow.mmap.file.ptr - lines[i]));
+			} else if (slow.type == GG_EV_MARKER) {
+				CHECK(fast.marker.text.len == slow.marker.text.len &&
+				      fast.marker.text.ptr - padded ==
+					      slow.marker.text.ptr - lines[i]);
+				CHECK(fast.type_name.len == 6);
 			} else {
 				CHECK(fast.tlb_flush.start == slow.tlb_flush.start &&
 				      fast.tlb_flush.end == slow.tlb_flush.end &&
@@ -934,6 +957,24 @@ static void test_fast_path(void)
 		PREFIX "ev=tlb_flush start=0x1 end=0x2 stride=12 pages=1 freed=2",
 		PREFIX "ev=tlb_flush start=0x1 end=0x2 stride=12 pages=1",
 		PREFIX "ev=lost count=1",
+		/* markers the module does not write: no text key, another key, two spaces */
+		PREFIX "ev=marker",
+		PREFIX "ev=marker tex",
+		PREFIX "ev=marker note=x text=y",
+		PREFIX "ev=marker  text=y",
+		PREFIX "ev=markers text=y",
+		/* mmaps the fast path leaves alone: a failure, an escaped, empty or missing file, a file
+		 * with anon=1, hex len, a key more, two spaces */
+		PREFIX "ev=mmap addr=0x0 len=4096 prot=0x3 flags=0x22 pgoff=0 anon=1 ret=-12",
+		PREFIX "ev=mmap addr=0x0 len=4096 prot=0x3 flags=0x2 pgoff=0 anon=0 file=a\\x20b ret=0x1",
+		PREFIX "ev=mmap addr=0x0 len=4096 prot=0x3 flags=0x2 pgoff=0 anon=0 file= ret=0x1",
+		PREFIX "ev=mmap addr=0x0 len=4096 prot=0x3 flags=0x2 pgoff=0 anon=0 ret=0x1",
+		PREFIX "ev=mmap addr=0x0 len=4096 prot=0x3 flags=0x2 pgoff=0 anon=1 file=a ret=0x1",
+		PREFIX "ev=mmap addr=0x0 len=0x1000 prot=0x3 flags=0x22 pgoff=0 anon=1 ret=0x1",
+		PREFIX "ev=mmap addr=0x0 len=4096 prot=0x3 flags=0x22 pgoff=0 anon=1 ret=0x1 x=1",
+		PREFIX "ev=mmap addr=0x0 len=4096 prot=0x3 flags=0x22 pgoff=0 anon=1  ret=0x1",
+		PREFIX "ev=mmap addr=0x0 len=4096 prot=0x3 flags=0x22 pgoff=0 anon=2 ret=0x1",
+		PREFIX "ev=mmap addr=0x0 len=4096 prot=0x3 flags=0x22 pgoff=0 anon=1 ret=0x1 ",
 		/* an older module's fault line, without ptes= */
 		PREFIX "ev=fault addr=0x1 ip=0x0 access=read origin=user lock=mmap level=pte old=0x0 "
 		       "new=0x0 old_flags=------- new_flags=------- old_pfn=0x0 new_pfn=0x0 "
