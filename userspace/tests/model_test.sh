@@ -51,7 +51,8 @@ text_status=0
 "$tool" check --events "$out/swiss-1.27.events" go-swiss-1.27 >"$out/swiss-text.txt" 2>&1 ||
 	text_status=$?
 if [ "$bin_status" = "$text_status" ] && [ "$(grep -c '^PASS' "$out/swiss-bin.txt")" -ge 6 ] &&
-	cmp -s "$out/swiss-bin.txt" "$out/swiss-text.txt"; then
+	[ "$(sed 's/swiss-1\.27\.ggr/F/' "$out/swiss-bin.txt")" = \
+		"$(sed 's/swiss-1\.27\.events/F/' "$out/swiss-text.txt")" ]; then
 	ok "check --events go-swiss-1.27: the binary recording and its lines judged alike: $(tail -n 1 "$out/swiss-bin.txt")"
 else
 	notok "check --events go-swiss-1.27: binary (status $bin_status) and lines (status $text_status) differ"
