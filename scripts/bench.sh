@@ -160,7 +160,7 @@ FNR == 1 { icount_ok = nwin > 0 && nwin == jobwins }
 	add(w SUBSEP c, ns)
 	if (icount_ok && wins[wn] + 0 > 0) { add(w SUBSEP c SUBSEP "ins", wins[wn]); add(w SUBSEP c SUBSEP "kins", wkern[wn]) }
 	ops[w] = kv($0, "ops"); rate[w SUBSEP c] = kv($0, "rate")
-	if (c == "traced") { add(w SUBSEP "evs", kv($0, "events") * 1e9 / ns); add(w SUBSEP "events", kv($0, "events")); tlost[w] += kv($0, "lost") }
+	if (c == "traced") { add(w SUBSEP "evs", kv($0, "events") * 1e9 / ns); add(w SUBSEP "events", kv($0, "events")); tlost[w] += kv($0, "lost"); tlostn[w]++ }
 	if (c == "tracednr") nrlost[w] += kv($0, "lost")
 	if (c == "tpevents") { tplost[w] += kv($0, "lost"); tpftlost[w] += kv($0, "ftlost") }
 }
@@ -223,7 +223,7 @@ END {
 		    sprintf("%s fault/s, lost %s", lrate[i], llost[i]), "", sprintf("(%s events)", levents[i]))
 	if (best == "") row("2", "largest rate with lost 0 (default ring)", "none found", "the unthrottled rate", "MISSED")
 	else row("2", "largest rate with lost 0 (default ring)", sprintf("%s fault/s", lrate[best]),
-		 "lost 0 unthrottled", best == 1 ? "ok (no loss at the highest rate reached)" : sprintf("MISSED (loss begins between %s and %s fault/s)", lrate[best], lrate[best - 1]))
+		 "lost 0 unthrottled", best == 1 ? "ok (no loss at the highest rate reached)" : sprintf("MISSED (loss begins between %s and %s fault/s asked)", ltarget[best], ltarget[best - 1] == 0 ? "unthrottled" : ltarget[best - 1]))
 	# Figure 2b: cost per fault against the rate (one run each).
 	n2b = 0
 	for (k in cnt) { split(k, kk, SUBSEP); if (kk[1] ~ /^rate-/ && kk[2] == "base" && kk[3] == "") rk[++n2b] = substr(kk[1], 6) + 0 }
@@ -235,7 +235,7 @@ END {
 		cmp(w, "traced")
 		bi = median(w SUBSEP "base" SUBSEP "ins"); ti = median(w SUBSEP "traced" SUBSEP "ins")
 		row1("2b", sprintf("%s: %s fault/s reached", rk[i] ? rk[i] " fault/s asked" : "unthrottled", rate[w SUBSEP "traced"]), C_ins, C_wall, "",
-		     R_ins != "" ? sprintf("base %.0f traced %.0f", bi / ops[w], ti / ops[w]) : "", R_ins != "" ? sprintf("+%.0f insns per fault", (ti - bi) / ops[w]) : "")
+		     R_ins != "" ? sprintf("base %.0f traced %.0f", bi / ops[w], ti / ops[w]) : "", (R_ins != "" ? sprintf("+%.0f insns per fault", (ti - bi) / ops[w]) : "") "  lost " tlost[w] + 0)
 	}
 	print ""
 	# Figure 6: faulting threads.
@@ -250,7 +250,7 @@ END {
 		cmp(w, "traced")
 		bi = median(w SUBSEP "base" SUBSEP "ins"); ti = median(w SUBSEP "traced" SUBSEP "ins")
 		row1("6", sprintf("%d thread%s: traced (baseline %.1f ms)", tk[i], tk[i] > 1 ? "s" : "", median(w SUBSEP "base") / 1e6), C_ins, C_wall, C_min,
-		     R_ins != "" ? sprintf("base %.0f traced %.0f", bi / ops[w], ti / ops[w]) : "", C_spread)
+		     R_ins != "" ? sprintf("base %.0f traced %.0f", bi / ops[w], ti / ops[w]) : "", sprintf("lost %d in %d runs  %s", tlost[w], tlostn[w], C_spread))
 	}
 	if (n6) print ""
 	n = reader
