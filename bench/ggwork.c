@@ -12,15 +12,18 @@
  *                             touch their own slice, at RATE / THREADS.
  *   ggwork mmap N             N cycles of mmap(4 KiB anonymous), write one
  *                             byte (one fault), munmap (one TLB flush).
+ *   ggwork drained            only the plugin's "drained" marker: the job runs
+ *                             it once a run's reader has emptied the ring.
  *
  * Only the loop is timed (CLOCK_MONOTONIC, inside the process); the last line
  * printed is "RESULT ns=<elapsed> ops=<faults or cycles> rate=<ops per s>".
  *
  * The timed loop is also a window for bench/qemu-icount.c, the QEMU plugin
  * that counts guest instructions: it begins with nopl 0x47474747(%rax) and
- * ends with nopl 0x47474748(%rax), no-ops on any x86-64 (including under QEMU
- * without the plugin). Every run that prints RESULT has executed exactly one
- * window; a run that fails inside its loop ends its window before returning.
+ * ends with nopl 0x47474748(%rax) (`ggwork drained`: nopl 0x47474749(%rax)),
+ * no-ops on any x86-64 (including under QEMU without the plugin). Every run
+ * that prints RESULT has executed exactly one window; a run that fails inside
+ * its loop ends its window before returning.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -60,6 +63,11 @@ static inline void mark_begin(void)
 static inline void mark_end(void)
 {
 	__asm__ volatile(".byte 0x0f,0x1f,0x80,0x48,0x47,0x47,0x47" ::: "memory");
+}
+
+static inline void mark_drained(void)
+{
+	__asm__ volatile(".byte 0x0f,0x1f,0x80,0x49,0x47,0x47,0x47" ::: "memory");
 }
 
 static void result(uint64_t ns, uint64_t ops)
@@ -174,6 +182,10 @@ int main(int argc, char **argv)
 				argc > 4 ? strtoul(argv[4], NULL, 0) : 1);
 	if (argc == 3 && !strcmp(argv[1], "mmap"))
 		return do_mmap(strtoul(argv[2], NULL, 0));
-	fprintf(stderr, "usage: ggwork fault MIB [RATE [THREADS]] | ggwork mmap N\n");
+	if (argc == 2 && !strcmp(argv[1], "drained")) {
+		mark_drained();
+		return 0;
+	}
+	fprintf(stderr, "usage: ggwork fault MIB [RATE [THREADS]] | ggwork mmap N | ggwork drained\n");
 	return 2;
 }

@@ -20,10 +20,15 @@
  * Markers, in the guest program (bench/ggwork.c):
  *   nopl 0x47474747(%rax)  0f 1f 80 47 47 47 47   window begins
  *   nopl 0x47474748(%rax)  0f 1f 80 48 47 47 47   window ends
+ *   nopl 0x47474749(%rax)  0f 1f 80 49 47 47 47   drained (`ggwork drained`,
+ *                          run by the job once the reader has emptied the ring)
  * At each end marker it prints, in order,
  *   GGICOUNT win n=<1, 2, ...> insns=<all> kernel=<kernel part> vcpu=<end's vCPU>
  * counted from the last begin marker (a begin without an end is overwritten
- * by the next begin; an end without a begin prints insns=-1). At exit:
+ * by the next begin; an end without a begin prints insns=-1). At a drained
+ * marker it prints, without counting a window,
+ *   GGICOUNT drained n=<the last window's n> insns=<since its begin> kernel=<...>
+ * (the window, the workload's exit and the reader's work after it). At exit:
  *   GGICOUNT exit insns=<all since boot> kernel=<...> wins=<n>
  * The plugin's output goes to QEMU's log: -d plugin -D FILE.
  */
@@ -64,6 +69,7 @@ static bool open_win;
 #define MARK_LEN 7
 static const unsigned char mark_begin[MARK_LEN] = { 0x0f, 0x1f, 0x80, 0x47, 0x47, 0x47, 0x47 };
 static const unsigned char mark_end[MARK_LEN] = { 0x0f, 0x1f, 0x80, 0x48, 0x47, 0x47, 0x47 };
+static const unsigned char mark_drained[MARK_LEN] = { 0x0f, 0x1f, 0x80, 0x49, 0x47, 0x47, 0x47 };
 
 /*
  * The inline add of a TB runs when the TB starts, so at a marker the counters
@@ -97,6 +103,19 @@ static void at_end(unsigned int vcpu, void *udata)
 	qemu_plugin_outs(buf);
 }
 
+static void at_drained(unsigned int vcpu, void *udata)
+{
+	char buf[160];
+
+	(void)vcpu;
+	(void)udata;
+	snprintf(buf, sizeof(buf), "GGICOUNT drained n=%llu insns=%llu kernel=%llu\n",
+		 (unsigned long long)wins,
+		 (unsigned long long)(user_insns + kernel_insns - begin_all),
+		 (unsigned long long)(kernel_insns - begin_kernel));
+	qemu_plugin_outs(buf);
+}
+
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
 	size_t n = qemu_plugin_tb_n_insns(tb);
@@ -119,6 +138,9 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 							       QEMU_PLUGIN_CB_NO_REGS, NULL);
 		else if (!memcmp(data, mark_end, MARK_LEN))
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, at_end,
+							       QEMU_PLUGIN_CB_NO_REGS, NULL);
+		else if (!memcmp(data, mark_drained, MARK_LEN))
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, at_drained,
 							       QEMU_PLUGIN_CB_NO_REGS, NULL);
 	}
 }

@@ -111,6 +111,11 @@ ft_off() {
 # Per-CPU "overrun" and "dropped events" of ftrace's buffer: its lost events.
 ft_lost() { cat $T/per_cpu/cpu*/stats | awk '/^overrun:|^dropped events:/{n += $NF} END{print n + 0}'; }
 
+# The plugin's "drained" marker: run once a run's reader has emptied the
+# ring (or at once, without a reader), so that the instructions from the
+# window's start to here hold the reader's whole work on the run.
+drained() { ./ggwork drained; }
+
 run() { # cfg wl args...: one timed run, printed as a BENCH line
 	cfg=$1 wl=$2
 	shift 2
@@ -118,12 +123,14 @@ run() { # cfg wl args...: one timed run, printed as a BENCH line
 	nextwin
 	case $cfg in
 	base | other | ftother)
-		r=$(work "$@") ;;
+		r=$(work "$@")
+		drained ;;
 	tracednr)
 		# No reader: the ring (ring_kb=65536) holds the whole run.
 		echo 1 >$D/clear
 		r=$(sh -c 'echo $$ > /sys/kernel/debug/gogrowth/pid; exec ./ggwork "$@"' ggwork "$@" |
 			sed -n 's/^RESULT //p' | tail -n 1)
+		drained
 		extra="events=$(stat_total 2) lost=$(stat_total 3)"
 		echo 1 >$D/clear ;;
 	traced)
@@ -133,6 +140,7 @@ run() { # cfg wl args...: one timed run, printed as a BENCH line
 		r=$(sh -c 'echo $$ > /sys/kernel/debug/gogrowth/pid; exec ./ggwork "$@"' ggwork "$@" |
 			sed -n 's/^RESULT //p' | tail -n 1)
 		drain gg_busy
+		drained
 		kill $rd
 		wait $rd 2>/dev/null
 		extra="events=$(stat_total 2) lost=$(stat_total 3)" ;;
@@ -148,6 +156,7 @@ run() { # cfg wl args...: one timed run, printed as a BENCH line
 		r=$(sh -c 'echo $$ > /sys/kernel/debug/gogrowth/pid; exec ./ggwork "$@"' ggwork "$@" |
 			sed -n 's/^RESULT //p' | tail -n 1)
 		drain ft_busy
+		drained
 		echo 0 >$T/events/gogrowth/enable
 		kill $ftr
 		wait $ftr 2>/dev/null
@@ -158,6 +167,10 @@ run() { # cfg wl args...: one timed run, printed as a BENCH line
 	ftrace | ftracenr)
 		r=$(sh -c 'echo $$ > /sys/kernel/tracing/set_event_pid; exec ./ggwork "$@"' ggwork "$@" |
 			sed -n 's/^RESULT //p' | tail -n 1)
+		# With a reader, let it empty the buffer before the next run (which
+		# would otherwise pay for this run's events).
+		[ -n "$ftr" ] && drain ft_busy
+		drained
 		echo $other >$T/set_event_pid ;;
 	esac
 	echo "BENCH run wl=$wl cfg=$cfg i=$i win=$win $r $extra"
