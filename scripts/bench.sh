@@ -135,7 +135,7 @@ function ispread(key, med,    i, lo, hi, v) {	# the same for instruction counts,
 }
 function row(fig, what, measured, target, verdict) { printf "%-3s %-48s %-26s %-22s %s\n", fig, what, measured, target, verdict }
 # Figure 1 and 6 rows: instructions (ratio, Minsns), wall (median ms and ratio, min ratio), target, verdict and notes.
-function row1(fig, what, ins, wall, wmin, target, verdict) { printf "%-3s %-50s %-17s %-20s %-10s %-24s %s\n", fig, what, ins, wall, wmin, target, verdict }
+function row1(fig, what, ins, wall, wmin, target, verdict) { printf "%-3s %-50s %-17s %-20s %-10s %-27s %s\n", fig, what, ins, wall, wmin, target, verdict }
 # One configuration against the baseline b of workload w: sets R_ins (ratio or ""), R_wall, R_min, and the three columns.
 function cmp(w, c,    bi, ci, bw, cw, bm) {
 	bw = median(w SUBSEP "base"); cw = median(w SUBSEP c); bi = median(w SUBSEP "base" SUBSEP "ins"); ci = median(w SUBSEP c SUBSEP "ins")
@@ -240,27 +240,30 @@ END {
 	n2b = 0
 	for (k in cnt) { split(k, kk, SUBSEP); if (kk[1] ~ /^rate-/ && kk[2] == "base" && kk[3] == "") rk[++n2b] = substr(kk[1], 6) + 0 }
 	for (i = 2; i <= n2b; i++) { t = rk[i]; for (j = i - 1; j >= 1 && (rk[j] == 0 || (t != 0 && rk[j] > t)); j--) rk[j + 1] = rk[j]; rk[j + 1] = t }
-	if (n2b) row1("2b", "fault rate (1 thread, traced vs baseline)", "insns traced/base", "wall", "", "insns per fault", "(no target)")
+	if (n2b) row1("2b", "fault rate (1 thread, traced vs baseline)", "insns (window)", "wall", "", "insns/fault (drained)", "(no target)")
 	for (i = 1; i <= n2b; i++) {
 		w = "rate-" rk[i]
 		if (median(w SUBSEP "traced") == "") continue
 		cmp(w, "traced")
-		bi = median(w SUBSEP "base" SUBSEP "ins"); ti = median(w SUBSEP "traced" SUBSEP "ins")
+		# Per fault up to drained where counted (all of the reader), else the window.
+		dk = R_d != "" ? "dins" : "ins"
+		bi = median(w SUBSEP "base" SUBSEP dk); ti = median(w SUBSEP "traced" SUBSEP dk)
 		row1("2b", sprintf("%s: %s fault/s reached", rk[i] ? rk[i] " fault/s asked" : "unthrottled", rate[w SUBSEP "traced"]), C_ins, C_wall, "",
-		     R_ins != "" ? sprintf("base %.0f traced %.0f", bi / ops[w], ti / ops[w]) : "", (R_ins != "" ? sprintf("+%.0f insns per fault", (ti - bi) / ops[w]) : "") "  lost " tlost[w] + 0)
+		     R_ins != "" ? sprintf("base %.0f traced %.0f", bi / ops[w], ti / ops[w]) : "", (R_ins != "" ? sprintf("+%.0f insns per fault%s", (ti - bi) / ops[w], R_d != "" ? sprintf(" (drained %.3fx)", R_d) : "") : "") "  lost " tlost[w] + 0)
 	}
 	print ""
 	# Figure 6: faulting threads.
 	n6 = 0
 	for (k in cnt) { split(k, kk, SUBSEP); if (kk[1] ~ /^fault-t/ && kk[2] == "base" && kk[3] == "") tk[++n6] = substr(kk[1], 8) + 0 }
 	for (i = 2; i <= n6; i++) { t = tk[i]; for (j = i - 1; j >= 1 && tk[j] > t; j--) tk[j + 1] = tk[j]; tk[j + 1] = t }
-	if (n6) row1("6", "faulting threads, traced vs baseline", "insns (median)", "wall median", "wall min", "insns per fault", "(no target)")
+	if (n6) row1("6", "faulting threads, traced vs baseline", "insns (window)", "wall median", "wall min", "insns/fault (drained)", "(no target)")
 	for (i = 1; i <= n6; i++) {
 		w = "fault-t" tk[i]
 		if (median(w SUBSEP "traced") == "") continue
 		cmp(w, "base"); bcol = C_wall
 		cmp(w, "traced")
-		bi = median(w SUBSEP "base" SUBSEP "ins"); ti = median(w SUBSEP "traced" SUBSEP "ins")
+		dk = R_d != "" ? "dins" : "ins"
+		bi = median(w SUBSEP "base" SUBSEP dk); ti = median(w SUBSEP "traced" SUBSEP dk)
 		row1("6", sprintf("%d thread%s: traced (baseline %.1f ms)", tk[i], tk[i] > 1 ? "s" : "", median(w SUBSEP "base") / 1e6), C_ins, C_wall, C_min,
 		     R_ins != "" ? sprintf("base %.0f traced %.0f", bi / ops[w], ti / ops[w]) : "", sprintf("lost %d in %d runs  %s", tlost[w], tlostn[w], C_spread))
 	}
