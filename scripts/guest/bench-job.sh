@@ -46,6 +46,12 @@ say "kernel $(uname -r), $(nproc) CPUs, $(awk '/^MemTotal:/{print $2}' /proc/mem
 echo "BENCH env kernel=$(uname -r) cpus=$(nproc) runs=$RUNS fault_mib=$FAULT_MIB mmap_n=$MMAP_N"
 [ -x ./ggwork ] || { say "ggwork missing"; exit 1; }
 say "THP: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null) (ggwork fault uses MADV_NOHUGEPAGE)"
+# No address-space randomization in this guest: where the mmap workload's
+# 4 KiB mapping lands decides whether each cycle also allocates and frees a
+# page-table page, which made its instruction count bimodal (~430M or ~480M
+# per 10000 cycles on 6.1, changing from one exec to the next).
+echo 0 >/proc/sys/kernel/randomize_va_space
+say "ASLR off (randomize_va_space $(cat /proc/sys/kernel/randomize_va_space))"
 
 # ---- figure 4 first, on a quiet guest: the module's memory ----
 sync
