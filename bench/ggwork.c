@@ -12,9 +12,18 @@
  *                             touch their own slice, at RATE / THREADS.
  *   ggwork mmap N             N cycles of mmap(4 KiB anonymous), write one
  *                             byte (one fault), munmap (one TLB flush).
+ *   ggwork drained            only the plugin's "drained" marker: the job runs
+ *                             it once a run's reader has emptied the ring.
  *
  * Only the loop is timed (CLOCK_MONOTONIC, inside the process); the last line
  * printed is "RESULT ns=<elapsed> ops=<faults or cycles> rate=<ops per s>".
+ *
+ * The timed loop is also a window for bench/qemu-icount.c, the QEMU plugin
+ * that counts guest instructions: it begins with nopl 0x47474747(%rax) and
+ * ends with nopl 0x47474748(%rax) (`ggwork drained`: nopl 0x47474749(%rax)),
+ * no-ops on any x86-64 (including under QEMU without the plugin). Every run
+ * that prints RESULT has executed exactly one window; a run that fails inside
+ * its loop ends its window before returning.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -43,6 +52,22 @@ static void sleep_until(uint64_t t)
 
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
+}
+
+/* The plugin's window markers (see the top). */
+static inline void mark_begin(void)
+{
+	__asm__ volatile(".byte 0x0f,0x1f,0x80,0x47,0x47,0x47,0x47" ::: "memory");
+}
+
+static inline void mark_end(void)
+{
+	__asm__ volatile(".byte 0x0f,0x1f,0x80,0x48,0x47,0x47,0x47" ::: "memory");
+}
+
+static inline void mark_drained(void)
+{
+	__asm__ volatile(".byte 0x0f,0x1f,0x80,0x49,0x47,0x47,0x47" ::: "memory");
 }
 
 static void result(uint64_t ns, uint64_t ops)
@@ -96,6 +121,7 @@ static int do_fault(unsigned long mib, unsigned long rate, unsigned long threads
 		threads = 1;
 	per = pages / threads;
 	t0 = now_ns();
+	mark_begin();
 	for (t = 0; t < threads; t++) {
 		s[t].p = p + t * per * PAGE;
 		s[t].pages = t == threads - 1 ? pages - t * per : per;
@@ -104,6 +130,7 @@ static int do_fault(unsigned long mib, unsigned long rate, unsigned long threads
 	}
 	for (t = 1; t < threads; t++) {
 		if (pthread_create(&tid[t], NULL, touch, &s[t])) {
+			mark_end();
 			fprintf(stderr, "ggwork: pthread_create failed\n");
 			return 1;
 		}
@@ -111,6 +138,7 @@ static int do_fault(unsigned long mib, unsigned long rate, unsigned long threads
 	touch(&s[0]);
 	for (t = 1; t < threads; t++)
 		pthread_join(tid[t], NULL);
+	mark_end();
 	t1 = now_ns();
 	result(t1 - t0, pages);
 	munmap(p, len);
@@ -123,20 +151,24 @@ static int do_mmap(unsigned long n)
 	uint64_t t0, t1;
 
 	t0 = now_ns();
+	mark_begin();
 	for (i = 0; i < n; i++) {
 		char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 		if (p == MAP_FAILED) {
+			mark_end();
 			perror("ggwork: mmap");
 			return 1;
 		}
 		*(volatile char *)p = 1;
 		if (munmap(p, PAGE)) {
+			mark_end();
 			perror("ggwork: munmap");
 			return 1;
 		}
 	}
+	mark_end();
 	t1 = now_ns();
 	result(t1 - t0, n);
 	return 0;
@@ -150,6 +182,10 @@ int main(int argc, char **argv)
 				argc > 4 ? strtoul(argv[4], NULL, 0) : 1);
 	if (argc == 3 && !strcmp(argv[1], "mmap"))
 		return do_mmap(strtoul(argv[2], NULL, 0));
-	fprintf(stderr, "usage: ggwork fault MIB [RATE [THREADS]] | ggwork mmap N\n");
+	if (argc == 2 && !strcmp(argv[1], "drained")) {
+		mark_drained();
+		return 0;
+	}
+	fprintf(stderr, "usage: ggwork fault MIB [RATE [THREADS]] | ggwork mmap N | ggwork drained\n");
 	return 2;
 }

@@ -9,6 +9,10 @@
 # memory each, and NUMA balancing off; the default is 2 for the selftests
 # job and 1 for the others (demo, bench, findings: a plain machine).
 #
+# GG_QEMU_PLUGIN=/abs/path/plugin.so loads a TCG plugin (make bench's
+# instruction counter, bench/qemu-icount.c) with -d plugin; its output goes to
+# GG_QEMU_PLUGIN_LOG, by default DIR/plugin.log. Unset: QEMU runs as always.
+#
 # Streams the job's output (the guest's second serial port) to stdout and
 # keeps console.log (console and kernel messages), results.log and dmesg.log
 # in DIR. Exits non-zero when the job failed, the guest did not finish (crash,
@@ -18,7 +22,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-case "${1:-}" in -h | --help) sed -n "2,16p" "$0"; echo "# To run your own script in the guest: scripts/vm-script.sh --help"; exit 0 ;; esac
+case "${1:-}" in -h | --help) sed -n "2,20p" "$0"; echo "# To run your own script in the guest: scripts/vm-script.sh --help"; exit 0 ;; esac
 
 kernel= initrd= job= logdir= timeout_s=900 accel=${ACCEL:-tcg} append= numa=${GG_NUMA:-}
 while [ $# -gt 0 ]; do
@@ -71,6 +75,9 @@ qemu_args() { # accel job logdir -> qemu=(...)
 		-append "console=ttyS0 panic=-1 loglevel=7 gg_job=$2 $append"
 		-serial "file:$3/console.log" -serial "file:$3/results.log"
 		-serial "file:$3/dmesg.log")
+	if [ -n "${GG_QEMU_PLUGIN:-}" ]; then
+		qemu+=(-plugin "$GG_QEMU_PLUGIN" -d plugin -D "${GG_QEMU_PLUGIN_LOG:-$3/plugin.log}")
+	fi
 }
 
 # KVM only when asked, or when a short boot proves it works: a nested KVM

@@ -3,11 +3,20 @@
 # ggwork (bench/ggwork.c) are. scripts/bench.sh puts the settings below in
 # front of this file. Prints machine-readable "BENCH ..." lines (bench.sh
 # turns them into the table) and a few human ones.
-: "${RUNS:=5}" "${FAULT_MIB:=256}" "${MMAP_N:=10000}" "${LADDER:=0x2 30000x2 25000x2 20000x2 15000x2 10000x2 5000x2}"
+: "${RUNS:=9}" "${FAULT_MIB:=256}" "${MMAP_N:=10000}" "${LADDER:=0x2 30000x2 25000x2 20000x2 15000x2 10000x2 5000x2}"
+: "${THREADS:=1 2 8 64}" "${SCALE_MIB:=128}" "${SCALE_RUNS:=3}" "${RATES:=2000 8000 16000 0}" "${RATE_MIB:=32}"
 D=/sys/kernel/debug/gogrowth
 T=/sys/kernel/tracing
 
 say() { echo "bench: $*"; }
+# Every ggwork run executes one instruction-count window (bench/ggwork.c's
+# markers; bench/qemu-icount.c counts them when QEMU loads it). win numbers
+# them in order, as the plugin does: call nextwin (in this shell, not in a
+# $(...)) before each ggwork, and print win=$win with its result.
+win=0
+nextwin() { win=$((win + 1)); }
+t_start=$(date +%s)
+stamp() { echo "BENCH time at=$(($(date +%s) - t_start)) what=$1"; }
 # ggwork prints "RESULT ns=... ops=... rate=..." last; print it without RESULT.
 work() { ./ggwork "$@" | sed -n 's/^RESULT //p' | tail -n 1; }
 # "key value" from `stats`: the value of the first line starting with key.
@@ -37,6 +46,12 @@ say "kernel $(uname -r), $(nproc) CPUs, $(awk '/^MemTotal:/{print $2}' /proc/mem
 echo "BENCH env kernel=$(uname -r) cpus=$(nproc) runs=$RUNS fault_mib=$FAULT_MIB mmap_n=$MMAP_N"
 [ -x ./ggwork ] || { say "ggwork missing"; exit 1; }
 say "THP: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null) (ggwork fault uses MADV_NOHUGEPAGE)"
+# No address-space randomization in this guest: where the mmap workload's
+# 4 KiB mapping lands decides whether each cycle also allocates and frees a
+# page-table page, which made its instruction count bimodal (~430M or ~480M
+# per 10000 cycles on 6.1, changing from one exec to the next).
+echo 0 >/proc/sys/kernel/randomize_va_space
+say "ASLR off (randomize_va_space $(cat /proc/sys/kernel/randomize_va_space))"
 
 # ---- figure 4 first, on a quiet guest: the module's memory ----
 sync
@@ -63,8 +78,12 @@ echo $other >$T/set_event_pid
 
 # Warm up: the first touch of guest memory is slow under TCG (QEMU maps it).
 say "warm-up"
+stamp warmup
+nextwin
 work fault 1024 >/dev/null
+nextwin
 work fault "$FAULT_MIB" >/dev/null
+nextwin
 work mmap "$MMAP_N" >/dev/null
 
 # ftrace's buffer as large as gogrowth's largest ring, so that the runs
@@ -98,18 +117,26 @@ ft_off() {
 # Per-CPU "overrun" and "dropped events" of ftrace's buffer: its lost events.
 ft_lost() { cat $T/per_cpu/cpu*/stats | awk '/^overrun:|^dropped events:/{n += $NF} END{print n + 0}'; }
 
+# The plugin's "drained" marker: run once a run's reader has emptied the
+# ring (or at once, without a reader), so that the instructions from the
+# window's start to here hold the reader's whole work on the run.
+drained() { ./ggwork drained; }
+
 run() { # cfg wl args...: one timed run, printed as a BENCH line
 	cfg=$1 wl=$2
 	shift 2
 	extra=
+	nextwin
 	case $cfg in
 	base | other | ftother)
-		r=$(work "$@") ;;
+		r=$(work "$@")
+		drained ;;
 	tracednr)
 		# No reader: the ring (ring_kb=65536) holds the whole run.
 		echo 1 >$D/clear
 		r=$(sh -c 'echo $$ > /sys/kernel/debug/gogrowth/pid; exec ./ggwork "$@"' ggwork "$@" |
 			sed -n 's/^RESULT //p' | tail -n 1)
+		drained
 		extra="events=$(stat_total 2) lost=$(stat_total 3)"
 		echo 1 >$D/clear ;;
 	traced)
@@ -119,6 +146,7 @@ run() { # cfg wl args...: one timed run, printed as a BENCH line
 		r=$(sh -c 'echo $$ > /sys/kernel/debug/gogrowth/pid; exec ./ggwork "$@"' ggwork "$@" |
 			sed -n 's/^RESULT //p' | tail -n 1)
 		drain gg_busy
+		drained
 		kill $rd
 		wait $rd 2>/dev/null
 		extra="events=$(stat_total 2) lost=$(stat_total 3)" ;;
@@ -134,6 +162,7 @@ run() { # cfg wl args...: one timed run, printed as a BENCH line
 		r=$(sh -c 'echo $$ > /sys/kernel/debug/gogrowth/pid; exec ./ggwork "$@"' ggwork "$@" |
 			sed -n 's/^RESULT //p' | tail -n 1)
 		drain ft_busy
+		drained
 		echo 0 >$T/events/gogrowth/enable
 		kill $ftr
 		wait $ftr 2>/dev/null
@@ -144,14 +173,19 @@ run() { # cfg wl args...: one timed run, printed as a BENCH line
 	ftrace | ftracenr)
 		r=$(sh -c 'echo $$ > /sys/kernel/tracing/set_event_pid; exec ./ggwork "$@"' ggwork "$@" |
 			sed -n 's/^RESULT //p' | tail -n 1)
+		# With a reader, let it empty the buffer before the next run (which
+		# would otherwise pay for this run's events).
+		[ -n "$ftr" ] && drain ft_busy
+		drained
 		echo $other >$T/set_event_pid ;;
 	esac
-	echo "BENCH run wl=$wl cfg=$cfg i=$i $r $extra"
+	echo "BENCH run wl=$wl cfg=$cfg i=$i win=$win $r $extra"
 }
 
 i=1
 while [ $i -le "$RUNS" ]; do
 	say "round $i of $RUNS"
+	stamp "round$i"
 	# Module not loaded.
 	run base fault fault "$FAULT_MIB"
 	run base mmap mmap "$MMAP_N"
@@ -196,9 +230,43 @@ done
 echo 0 >$T/tracing_on
 echo '-:gg_do_mmap' >>$T/kprobe_events
 
+# ---- figure 6: cost against faulting threads ----
+# The fault workload (SCALE_MIB, unthrottled) split over 1, 2, 8, 64 threads,
+# module not loaded and traced with a reader draining, SCALE_RUNS rounds.
+# The ring is the largest (ring_kb=65536, it holds the run): at the default
+# ring several threads lose events (figure 2), and a lost event costs less
+# than a recorded one, which would hide part of the cost.
+stamp threads
+i=1
+while [ $i -le "$SCALE_RUNS" ]; do
+	for thr in $THREADS; do
+		run base "fault-t$thr" fault "$SCALE_MIB" 0 "$thr"
+	done
+	insmod ./gogrowth.ko ring_kb=65536 || exit 1
+	for thr in $THREADS; do
+		run traced "fault-t$thr" fault "$SCALE_MIB" 0 "$thr"
+	done
+	rmmod gogrowth || exit 1
+	i=$((i + 1))
+done
+
+# ---- figure 2b: cost per fault against the fault rate ----
+# RATE_MIB touched at each rate of RATES (faults/s, 0 = unthrottled), one
+# thread, module not loaded and traced with a reader draining; once each
+# (the instruction counts are what this figure is about).
+stamp rates
+i=1
+for rate in $RATES; do
+	run base "rate-$rate" fault "$RATE_MIB" "$rate" 1
+	insmod ./gogrowth.ko || exit 1
+	run traced "rate-$rate" fault "$RATE_MIB" "$rate" 1
+	rmmod gogrowth || exit 1
+done
+
 # ---- figure 2: the largest fault rate the ring keeps with no loss ----
 # From the top down: 2 threads unthrottled ("0x2"), then throttled total
 # rates over 2 threads; the first step with lost 0 is the answer.
+stamp ladder
 insmod ./gogrowth.ko || exit 1
 for step in $LADDER; do
 	rate=${step%x*}
@@ -207,18 +275,20 @@ for step in $LADDER; do
 	echo 1 >$D/clear
 	cat $D/events_pipe >/dev/null &
 	rd=$!
+	nextwin
 	r=$(sh -c 'echo $$ > /sys/kernel/debug/gogrowth/pid; exec ./ggwork "$@"' ggwork fault "$FAULT_MIB" "$rate" "$thr" |
 		sed -n 's/^RESULT //p' | tail -n 1)
 	drain gg_busy
 	kill $rd
 	wait $rd 2>/dev/null
 	lost=$(stat_total 3)
-	echo "BENCH ladder target_rate=$rate threads=$thr $r events=$(stat_total 2) lost=$lost"
+	echo "BENCH ladder target_rate=$rate threads=$thr win=$win $r events=$(stat_total 2) lost=$lost"
 	[ "$lost" = 0 ] && break
 done
 rmmod gogrowth || exit 1
 
 # ---- figure 5: no lost events in check --all and a demo program ----
+stamp check
 insmod ./gogrowth.ko || exit 1
 say "gogrowth check --all"
 ./gogrowth check --all >/tmp/check.out 2>&1
@@ -235,4 +305,8 @@ cat /tmp/record.err
 echo "BENCH gomap go=$gover rc=$rc lines=$(wc -l </tmp/x) lost_lines=$(grep -c 'ev=lost' /tmp/x) stats_lost=$(stat_total 3)"
 rmmod gogrowth || exit 1
 kill $other
+stamp end
+# The number of ggwork runs, each one window: bench.sh checks it against the
+# plugin's count before it pairs windows with runs.
+echo "BENCH windows n=$win"
 say "done"
