@@ -141,7 +141,8 @@ run() { # cfg wl args...: one timed run, printed as a BENCH line
 		echo 1 >$D/clear ;;
 	traced)
 		echo 1 >$D/clear
-		cat $D/events_pipe >/dev/null &
+		# events_raw: the records, as `gogrowth record` reads them (no text made in the kernel).
+		cat $D/events_raw >/dev/null &
 		rd=$!
 		r=$(sh -c 'echo $$ > /sys/kernel/debug/gogrowth/pid; exec ./ggwork "$@"' ggwork "$@" |
 			sed -n 's/^RESULT //p' | tail -n 1)
@@ -214,7 +215,7 @@ while [ $i -le "$RUNS" ]; do
 	insmod ./gogrowth.ko pid=$other || exit 1
 	run other fault fault "$FAULT_MIB"
 	run other mmap mmap "$MMAP_N"
-	# Tracing the workload from its exec on, a reader draining events_pipe.
+	# Tracing the workload from its exec on, a reader draining events_raw.
 	run traced fault fault "$FAULT_MIB"
 	run traced mmap mmap "$MMAP_N"
 	rmmod gogrowth || exit 1
@@ -273,7 +274,7 @@ for step in $LADDER; do
 	thr=1
 	[ "$step" != "$rate" ] && thr=${step#*x}
 	echo 1 >$D/clear
-	cat $D/events_pipe >/dev/null &
+	cat $D/events_raw >/dev/null &
 	rd=$!
 	nextwin
 	r=$(sh -c 'echo $$ > /sys/kernel/debug/gogrowth/pid; exec ./ggwork "$@"' ggwork fault "$FAULT_MIB" "$rate" "$thr" |
