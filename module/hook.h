@@ -23,8 +23,11 @@
  * with void my_entry(gg_hook_regs_t *regs).
  *
  * Handlers run in the hook's context on every kernel: preemption off, no
- * sleeping, no faults; the hook's recursion guard drops (and counts in
- * nmissed) a nested hit.
+ * sleeping, no faults, bounded work. The hook's recursion guard drops a
+ * nested hit (counted in nmissed by kprobes and 6.4..6.13's fprobe, not by
+ * fgraph's). The entry data of a return probe lives until the exit, across
+ * any sleep inside the function (in the kretprobe instance, the rethook
+ * node, or the task's fgraph shadow stack), never in per-CPU storage.
  */
 #ifndef GOGROWTH_HOOK_H
 #define GOGROWTH_HOOK_H
