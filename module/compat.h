@@ -7,7 +7,9 @@
 #ifndef GOGROWTH_COMPAT_H
 #define GOGROWTH_COMPAT_H
 
+#include <linux/limits.h>
 #include <linux/mm_types.h>
+#include <linux/ptrace.h>
 #include <linux/ring_buffer.h>
 #include <linux/sched/signal.h>
 
@@ -84,6 +86,58 @@ static void name(void *data, struct task_struct *p)			\
 {									\
 	handler(p, atomic_read(&p->signal->live) == 0);			\
 }
+#endif
+
+/*
+ * Return hooks: how a probe gets control at a function's entry and return,
+ * cheapest first for a call by a process that is not traced (the entry
+ * handler returns non-zero for those). Documentation/design-hooks.md has the
+ * costs and the kernel sources behind them; module/hook.h the one layer that
+ * uses these.
+ *
+ * 6.14, "fprobe: Rewrite fprobe on function-graph tracer" (4346ba160409):
+ * fprobe runs on fgraph; an entry handler returning non-zero leaves no return
+ * hook at all (no pool, the return address untouched); handlers get
+ * struct ftrace_regs (argument registers, sp, ip; the return value at exit);
+ * entry data is at most MAX_FPROBE_DATA_SIZE (15 longs, 120 bytes) on the
+ * task's shadow stack, so there is no nr_maxactive. A probe without an exit
+ * handler is a plain ftrace_ops.
+ *
+ * 6.4, "fprobe: Skip exit_handler if entry_handler returns !0"
+ * (39d954200bf6): fprobe on rethook, int entry handler, pt_regs. The rethook
+ * node is still taken from a pool of nr_maxactive before the entry handler
+ * and given back when it returns non-zero; what it saves against a
+ * kretprobe is the kprobe layer.
+ *
+ * Before (Debian 6.1): kretprobe, and a kprobe for entry-only probes.
+ * Debian's 6.1 has no CONFIG_FPROBE (register_fprobe*() are stubs that
+ * return -EOPNOTSUPP), and 6.1's fprobe entry handler returns void, so it
+ * could not skip the return hook anyway. Kernels built without
+ * CONFIG_FPROBE fall back to kretprobe the same way.
+ */
+#if GG_KVER >= 614 && IS_ENABLED(CONFIG_FPROBE)
+#include <linux/fprobe.h>
+#define GG_HOOK_FPROBE		1
+#define GG_HOOK_DATA_MAX	MAX_FPROBE_DATA_SIZE
+#define GG_FPROBE_MAXACTIVE	0	/* no pool: the task's shadow stack */
+#define gg_hook_regs_t		struct ftrace_regs
+#define gg_hook_arg(r, n)	ftrace_regs_get_argument(r, n)
+#define gg_hook_ret(r)		ftrace_regs_get_return_value(r)
+#elif GG_KVER >= 604 && IS_ENABLED(CONFIG_FPROBE)
+#include <linux/fprobe.h>
+#define GG_HOOK_FPROBE		1
+#define GG_HOOK_DATA_MAX	SIZE_MAX
+#define GG_FPROBE_MAXACTIVE	1	/* fprobe.nr_maxactive */
+#define gg_hook_regs_t		struct pt_regs
+#define gg_hook_arg(r, n)	regs_get_kernel_argument(r, n)
+#define gg_hook_ret(r)		regs_return_value(r)
+#else
+#include <linux/kprobes.h>
+#define GG_HOOK_FPROBE		0	/* kretprobe, kprobe */
+#define GG_HOOK_DATA_MAX	SIZE_MAX
+#define gg_hook_regs_t		struct pt_regs
+#define gg_hook_arg(r, n)	regs_get_kernel_argument(r, n)
+#define gg_hook_ret(r)		regs_return_value(r)
 #endif
 
 #endif /* GOGROWTH_COMPAT_H */

@@ -29,54 +29,69 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/kprobes.h>
+#include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/ptrace.h>
 
 #include "event.h"
+#include "hook.h"
 #include "pgwalk.h"
 #include "probes.h"
 #include "target.h"
 
 #define GG_FAULT_MAXACTIVE	512
 
+/*
+ * What the entry saves for the return. It must fit the hook's entry data,
+ * 120 bytes on fprobe since 6.14 (compat.h, checked at build time), so it
+ * is packed: the VMA's range is kept only where it meets @addr's PTE table,
+ * the one place gg_ptes_new_since() and gg_ptes_of_folio() look, as page
+ * offsets in that table.
+ */
 struct gg_fault_data {
 	struct mm_struct *mm;
 	unsigned long addr;
 	unsigned long ip;
-	unsigned long vm_start, vm_end;
+	u64 old_val;		/* the entry at entry, where the walk stopped */
 	unsigned int flags;
+	u16 vma_lo, vma_hi;	/* pages of the VMA in addr's table: [lo, hi) */
 	u8 origin;
+	u8 old_level;
 	bool snapped;
-	struct gg_walk old;
 	struct gg_pte_snapshot snap;
 };
 
-static int gg_fault_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int gg_fault_entry(struct gg_fault_data *d, gg_hook_regs_t *regs)
 {
-	struct gg_fault_data *d = (struct gg_fault_data *)ri->data;
+	unsigned long base, lo, hi;
 	struct vm_area_struct *vma;
-	struct pt_regs *fregs;
+	struct pt_regs *uregs;
+	struct gg_walk old;
 
 	if (!gg_tracing_current())
 		return 1;
-	vma = (struct vm_area_struct *)regs_get_kernel_argument(regs, 0);
-	fregs = (struct pt_regs *)regs_get_kernel_argument(regs, 3);
+	vma = (struct vm_area_struct *)gg_hook_arg(regs, 0);
+	uregs = (struct pt_regs *)gg_hook_arg(regs, 3);
 	d->mm = vma->vm_mm;
-	d->addr = regs_get_kernel_argument(regs, 1);
-	d->flags = (unsigned int)regs_get_kernel_argument(regs, 2);
-	if (!fregs) {
+	d->addr = gg_hook_arg(regs, 1);
+	d->flags = (unsigned int)gg_hook_arg(regs, 2);
+	if (!uregs) {
 		/* get_user_pages() and friends pass no register state. */
 		d->origin = GG_ORIGIN_GUP;
 		d->ip = 0;
 	} else {
-		d->origin = user_mode(fregs) ? GG_ORIGIN_USER : GG_ORIGIN_KERNEL;
-		d->ip = instruction_pointer(fregs);
+		d->origin = user_mode(uregs) ? GG_ORIGIN_USER : GG_ORIGIN_KERNEL;
+		d->ip = instruction_pointer(uregs);
 	}
-	d->vm_start = vma->vm_start;
-	d->vm_end = vma->vm_end;
-	gg_walk(d->mm, d->addr, &d->old);
-	d->snapped = vma->vm_file && !gg_entry_present(d->old.val);
+	base = d->addr & PMD_MASK;
+	lo = clamp(vma->vm_start, base, base + PMD_SIZE);
+	hi = clamp(vma->vm_end, base, base + PMD_SIZE);
+	d->vma_lo = (lo - base) >> PAGE_SHIFT;
+	d->vma_hi = (hi - base) >> PAGE_SHIFT;
+	gg_walk(d->mm, d->addr, &old);
+	d->old_val = old.val;
+	d->old_level = old.level;
+	d->snapped = vma->vm_file && !gg_entry_present(old.val);
 	if (d->snapped)
 		gg_pte_snapshot(d->mm, d->addr, &d->snap);
 	return 0;
@@ -99,20 +114,22 @@ static void gg_fault_ptes(const struct gg_fault_data *d,
 			  const struct gg_walk *now, struct gg_ptes *p)
 {
 	unsigned long size = gg_level_size(now->level);
+	unsigned long base = d->addr & PMD_MASK;
+	unsigned long lo = base + ((unsigned long)d->vma_lo << PAGE_SHIFT);
+	unsigned long hi = base + ((unsigned long)d->vma_hi << PAGE_SHIFT);
 
 	p->count = 0;
 	p->start = 0;
 	p->end = 0;
-	if (d->old.level == now->level && d->old.val == now->val)
+	if (d->old_level == now->level && d->old_val == now->val)
 		return;
 	if (now->level == GG_LVL_PTE && gg_entry_present(now->val)) {
 		if (d->snapped)
-			gg_ptes_new_since(d->mm, d->addr, &d->snap, d->vm_start,
-					  d->vm_end, p);
-		else if (!gg_entry_present(d->old.val))
+			gg_ptes_new_since(d->mm, d->addr, &d->snap, lo, hi, p);
+		else if (!gg_entry_present(d->old_val))
 			gg_ptes_of_folio(d->mm, d->addr,
 					 gg_entry_pfn(now->val, now->level),
-					 d->vm_start, d->vm_end, p);
+					 lo, hi, p);
 		if (p->count)
 			return;
 	}
@@ -121,14 +138,13 @@ static void gg_fault_ptes(const struct gg_fault_data *d,
 	p->end = p->start + size;
 }
 
-static int gg_fault_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void gg_fault_ret(struct gg_fault_data *d, gg_hook_regs_t *regs)
 {
-	struct gg_fault_data *d = (struct gg_fault_data *)ri->data;
 	struct gg_ev_fault e = {};
 	struct gg_ptes ptes;
 	struct gg_walk now;
 
-	e.vmf = (u32)regs_return_value(regs);
+	e.vmf = (u32)gg_hook_ret(regs);
 	if (d->mm != current->mm &&
 	    (e.vmf & (__force u32)(VM_FAULT_RETRY | VM_FAULT_COMPLETED))) {
 		now.val = 0;
@@ -154,10 +170,10 @@ static int gg_fault_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 * stopped elsewhere before (a huge page since split, say), what
 	 * mapped the address then, or nothing.
 	 */
-	if (d->old.level == now.level || gg_entry_present(d->old.val) ||
+	if (d->old_level == now.level || gg_entry_present(d->old_val) ||
 	    now.level == GG_LVL_UNKNOWN) {
-		e.old = d->old.val;
-		e.old_level = d->old.level;
+		e.old = d->old_val;
+		e.old_level = d->old_level;
 	} else {
 		e.old = 0;
 		e.old_level = now.level;
@@ -165,31 +181,19 @@ static int gg_fault_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	e.node = gg_entry_node(now.val, now.level);
 	/* The decoding is the reader's: decode.c. */
 	gg_emit(GG_EV_FAULT, d->mm, &e, GG_FAULT_RAW_LEN);
-	return 0;
 }
 
-static struct kretprobe gg_rp_fault = {
-	.kp.symbol_name = "handle_mm_fault",
-	.entry_handler = gg_fault_entry,
-	.handler = gg_fault_ret,
-	.data_size = sizeof(struct gg_fault_data),
-	.maxactive = GG_FAULT_MAXACTIVE,
-};
+GG_DEFINE_RET_HOOK(gg_hook_fault, "handle_mm_fault", gg_fault_entry,
+		   gg_fault_ret, struct gg_fault_data, GG_FAULT_MAXACTIVE);
 
-static struct kretprobe *gg_fault_rps[] = { &gg_rp_fault };
-static bool gg_fault_on;
+static struct gg_hook *const gg_fault_hooks[] = { &gg_hook_fault };
 
 int gg_probe_fault_register(void)
 {
-	int ret = gg_kretprobes_register(gg_fault_rps, ARRAY_SIZE(gg_fault_rps));
-
-	gg_fault_on = !ret;
-	return ret;
+	return gg_hooks_register(gg_fault_hooks, ARRAY_SIZE(gg_fault_hooks));
 }
 
 void gg_probe_fault_unregister(void)
 {
-	if (gg_fault_on)
-		unregister_kretprobes(gg_fault_rps, ARRAY_SIZE(gg_fault_rps));
-	gg_fault_on = false;
+	gg_hooks_unregister(gg_fault_hooks, ARRAY_SIZE(gg_fault_hooks));
 }

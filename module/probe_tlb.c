@@ -8,52 +8,39 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/kprobes.h>
 #include <linux/ptrace.h>
 
 #include "event.h"
+#include "hook.h"
 #include "probes.h"
 #include "target.h"
 
-static int gg_tlb_pre(struct kprobe *p, struct pt_regs *regs)
+static void gg_tlb_entry(gg_hook_regs_t *regs)
 {
-	struct mm_struct *mm = (struct mm_struct *)regs_get_kernel_argument(regs, 0);
+	struct mm_struct *mm = (struct mm_struct *)gg_hook_arg(regs, 0);
 	struct gg_ev_tlb e = {};
 
 	if (!gg_is_target_mm(mm))
-		return 0;
-	e.start = regs_get_kernel_argument(regs, 1);
-	e.end = regs_get_kernel_argument(regs, 2);
+		return;
+	e.start = gg_hook_arg(regs, 1);
+	e.end = gg_hook_arg(regs, 2);
 	/* Only the low bits of narrow arguments are defined by the ABI. */
-	e.stride = (u32)regs_get_kernel_argument(regs, 3);
-	e.freed = (u8)regs_get_kernel_argument(regs, 4) != 0;
+	e.stride = (u32)gg_hook_arg(regs, 3);
+	e.freed = (u8)gg_hook_arg(regs, 4) != 0;
 	gg_emit(GG_EV_TLB_FLUSH, mm, &e, sizeof(e));
-	return 0;
 }
 
-static struct kprobe gg_kp_tlb = {
-	.symbol_name = "flush_tlb_mm_range",
-	.pre_handler = gg_tlb_pre,
-};
+/* Entry only: an fprobe without an exit handler is a plain ftrace_ops. */
+GG_DEFINE_ENTRY_HOOK(gg_hook_tlb, "flush_tlb_mm_range", gg_tlb_entry);
 
-static bool gg_tlb_on;
+static struct gg_hook *const gg_tlb_hooks[] = { &gg_hook_tlb };
 
 int gg_probe_tlb_register(void)
 {
-	int ret = register_kprobe(&gg_kp_tlb);
-
-	if (ret) {
-		pr_err("kprobe %s: %d\n", gg_kp_tlb.symbol_name, ret);
-		return ret;
-	}
-	gg_tlb_on = true;
-	gg_ring_track_probe(gg_kp_tlb.symbol_name, &gg_kp_tlb, NULL);
-	return 0;
+	return gg_hooks_register(gg_tlb_hooks, ARRAY_SIZE(gg_tlb_hooks));
 }
 
 void gg_probe_tlb_unregister(void)
 {
-	if (gg_tlb_on)
-		unregister_kprobe(&gg_kp_tlb);
-	gg_tlb_on = false;
+	gg_hooks_unregister(gg_tlb_hooks, ARRAY_SIZE(gg_tlb_hooks));
 }

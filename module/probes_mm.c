@@ -9,21 +9,21 @@
  * 6.12, so the x86-64 syscall wrappers are probed; their only argument is
  * the user pt_regs, which lives on the kernel stack and is safe to read.
  *
- * Arguments are saved at entry in the kretprobe instance and the event is
+ * Arguments are saved at entry in the hook's entry data and the event is
  * recorded at return, once the result is known. Entry returns non-zero for
- * other processes so that their instance is recycled at once.
+ * other processes, so that they get no return hook (hook.h).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dcache.h>
 #include <linux/fs.h>
-#include <linux/kprobes.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 
 #include "compat.h"
 #include "event.h"
+#include "hook.h"
 #include "probes.h"
 #include "target.h"
 
@@ -43,18 +43,16 @@ struct gg_sys_data {
 	unsigned long a[5];
 };
 
-static int gg_mmap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int gg_mmap_entry(struct gg_mmap_data *d, gg_hook_regs_t *regs)
 {
-	struct gg_mmap_data *d = (struct gg_mmap_data *)ri->data;
-
 	if (!gg_tracing_current())
 		return 1;
-	d->file = (struct file *)regs_get_kernel_argument(regs, 0);
-	d->addr = regs_get_kernel_argument(regs, 1);
-	d->len = regs_get_kernel_argument(regs, 2);
-	d->prot = regs_get_kernel_argument(regs, 3);
-	d->flags = regs_get_kernel_argument(regs, 4);
-	d->pgoff = regs_get_kernel_argument(regs, GG_DO_MMAP_PGOFF_ARG);
+	d->file = (struct file *)gg_hook_arg(regs, 0);
+	d->addr = gg_hook_arg(regs, 1);
+	d->len = gg_hook_arg(regs, 2);
+	d->prot = gg_hook_arg(regs, 3);
+	d->flags = gg_hook_arg(regs, 4);
+	d->pgoff = gg_hook_arg(regs, GG_DO_MMAP_PGOFF_ARG);
 	return 0;
 }
 
@@ -82,9 +80,8 @@ static u16 gg_file_name(struct file *file, char *out)
 	return i;
 }
 
-static int gg_mmap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void gg_mmap_ret(struct gg_mmap_data *d, gg_hook_regs_t *regs)
 {
-	struct gg_mmap_data *d = (struct gg_mmap_data *)ri->data;
 	struct gg_ev_mmap e;
 
 	e.addr = d->addr;
@@ -92,23 +89,21 @@ static int gg_mmap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	e.prot = d->prot;
 	e.flags = d->flags;
 	e.pgoff = d->pgoff;
-	e.ret = (long)regs_return_value(regs);
+	e.ret = (long)gg_hook_ret(regs);
 	e.anon = !d->file;
 	e.pad = 0;
 	e.name_len = d->file ? gg_file_name(d->file, e.name) : 0;
 	gg_emit(GG_EV_MMAP, current->mm, &e,
 		GG_STR_PAYLOAD(struct gg_ev_mmap, name, e.name_len));
-	return 0;
 }
 
-static int gg_sys_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int gg_sys_entry(struct gg_sys_data *d, gg_hook_regs_t *regs)
 {
-	struct gg_sys_data *d = (struct gg_sys_data *)ri->data;
 	const struct pt_regs *u;
 
 	if (!gg_tracing_current())
 		return 1;
-	u = (const struct pt_regs *)regs_get_kernel_argument(regs, 0);
+	u = (const struct pt_regs *)gg_hook_arg(regs, 0);
 	d->a[0] = u->di;
 	d->a[1] = u->si;
 	d->a[2] = u->dx;
@@ -117,126 +112,93 @@ static int gg_sys_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-static int gg_munmap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void gg_munmap_ret(struct gg_sys_data *d, gg_hook_regs_t *regs)
 {
-	struct gg_sys_data *d = (struct gg_sys_data *)ri->data;
 	struct gg_ev_munmap e = {
 		.addr = d->a[0],
 		.len = d->a[1],
-		.ret = (long)regs_return_value(regs),
+		.ret = (long)gg_hook_ret(regs),
 	};
 
 	gg_emit(GG_EV_MUNMAP, current->mm, &e, sizeof(e));
-	return 0;
 }
 
-static int gg_mremap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void gg_mremap_ret(struct gg_sys_data *d, gg_hook_regs_t *regs)
 {
-	struct gg_sys_data *d = (struct gg_sys_data *)ri->data;
 	struct gg_ev_mremap e = {
 		.addr = d->a[0],
 		.old_len = d->a[1],
 		.new_len = d->a[2],
 		.flags = d->a[3],
 		.new_addr = d->a[4],
-		.ret = (long)regs_return_value(regs),
+		.ret = (long)gg_hook_ret(regs),
 	};
 
 	gg_emit(GG_EV_MREMAP, current->mm, &e, sizeof(e));
-	return 0;
 }
 
-static int gg_mprotect_ret(struct kretprobe_instance *ri,
-			   struct pt_regs *regs)
+static void gg_mprotect_ret(struct gg_sys_data *d, gg_hook_regs_t *regs)
 {
-	struct gg_sys_data *d = (struct gg_sys_data *)ri->data;
 	struct gg_ev_mprotect e = {
 		.addr = d->a[0],
 		.len = d->a[1],
 		.prot = d->a[2],
-		.ret = (long)regs_return_value(regs),
+		.ret = (long)gg_hook_ret(regs),
 	};
 
 	gg_emit(GG_EV_MPROTECT, current->mm, &e, sizeof(e));
-	return 0;
 }
 
-static int gg_madvise_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void gg_madvise_ret(struct gg_sys_data *d, gg_hook_regs_t *regs)
 {
-	struct gg_sys_data *d = (struct gg_sys_data *)ri->data;
 	struct gg_ev_madvise e = {
 		.addr = d->a[0],
 		.len = d->a[1],
 		.advice = (int)d->a[2],
-		.ret = (long)regs_return_value(regs),
+		.ret = (long)gg_hook_ret(regs),
 	};
 
 	gg_emit(GG_EV_MADVISE, current->mm, &e, sizeof(e));
-	return 0;
 }
 
-static int gg_brk_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void gg_brk_ret(struct gg_sys_data *d, gg_hook_regs_t *regs)
 {
-	struct gg_sys_data *d = (struct gg_sys_data *)ri->data;
 	struct gg_ev_brk e = {
 		.brk = d->a[0],
-		.ret = regs_return_value(regs),
+		.ret = gg_hook_ret(regs),
 	};
 
 	gg_emit(GG_EV_BRK, current->mm, &e, sizeof(e));
-	return 0;
 }
 
-#define GG_SYS_KRETPROBE(sym, ret_fn)					\
-	{								\
-		.kp.symbol_name = sym,					\
-		.entry_handler = gg_sys_entry,				\
-		.handler = ret_fn,					\
-		.data_size = sizeof(struct gg_sys_data),		\
-		.maxactive = GG_MM_MAXACTIVE,				\
-	}
+GG_DEFINE_RET_HOOK(gg_hook_mmap, "do_mmap", gg_mmap_entry, gg_mmap_ret,
+		   struct gg_mmap_data, GG_MM_MAXACTIVE);
+GG_DEFINE_RET_HOOK(gg_hook_munmap, "__x64_sys_munmap", gg_sys_entry,
+		   gg_munmap_ret, struct gg_sys_data, GG_MM_MAXACTIVE);
+GG_DEFINE_RET_HOOK(gg_hook_mremap, "__x64_sys_mremap", gg_sys_entry,
+		   gg_mremap_ret, struct gg_sys_data, GG_MM_MAXACTIVE);
+GG_DEFINE_RET_HOOK(gg_hook_mprotect, "__x64_sys_mprotect", gg_sys_entry,
+		   gg_mprotect_ret, struct gg_sys_data, GG_MM_MAXACTIVE);
+GG_DEFINE_RET_HOOK(gg_hook_madvise, "__x64_sys_madvise", gg_sys_entry,
+		   gg_madvise_ret, struct gg_sys_data, GG_MM_MAXACTIVE);
+GG_DEFINE_RET_HOOK(gg_hook_brk, "__x64_sys_brk", gg_sys_entry, gg_brk_ret,
+		   struct gg_sys_data, GG_MM_MAXACTIVE);
 
-static struct kretprobe gg_rp_mmap = {
-	.kp.symbol_name = "do_mmap",
-	.entry_handler = gg_mmap_entry,
-	.handler = gg_mmap_ret,
-	.data_size = sizeof(struct gg_mmap_data),
-	.maxactive = GG_MM_MAXACTIVE,
+static struct gg_hook *const gg_mm_hooks[] = {
+	&gg_hook_mmap,
+	&gg_hook_munmap,
+	&gg_hook_mremap,
+	&gg_hook_mprotect,
+	&gg_hook_madvise,
+	&gg_hook_brk,
 };
-
-static struct kretprobe gg_rp_munmap =
-	GG_SYS_KRETPROBE("__x64_sys_munmap", gg_munmap_ret);
-static struct kretprobe gg_rp_mremap =
-	GG_SYS_KRETPROBE("__x64_sys_mremap", gg_mremap_ret);
-static struct kretprobe gg_rp_mprotect =
-	GG_SYS_KRETPROBE("__x64_sys_mprotect", gg_mprotect_ret);
-static struct kretprobe gg_rp_madvise =
-	GG_SYS_KRETPROBE("__x64_sys_madvise", gg_madvise_ret);
-static struct kretprobe gg_rp_brk =
-	GG_SYS_KRETPROBE("__x64_sys_brk", gg_brk_ret);
-
-static struct kretprobe *gg_mm_rps[] = {
-	&gg_rp_mmap,
-	&gg_rp_munmap,
-	&gg_rp_mremap,
-	&gg_rp_mprotect,
-	&gg_rp_madvise,
-	&gg_rp_brk,
-};
-
-static bool gg_mm_on;
 
 int gg_probes_mm_register(void)
 {
-	int ret = gg_kretprobes_register(gg_mm_rps, ARRAY_SIZE(gg_mm_rps));
-
-	gg_mm_on = !ret;
-	return ret;
+	return gg_hooks_register(gg_mm_hooks, ARRAY_SIZE(gg_mm_hooks));
 }
 
 void gg_probes_mm_unregister(void)
 {
-	if (gg_mm_on)
-		unregister_kretprobes(gg_mm_rps, ARRAY_SIZE(gg_mm_rps));
-	gg_mm_on = false;
+	gg_hooks_unregister(gg_mm_hooks, ARRAY_SIZE(gg_mm_hooks));
 }

@@ -3,11 +3,11 @@
  * The per-CPU event ring, the accounting of lost events and the wake-up of
  * readers.
  *
- * Writers run in probe context (kprobes, kretprobes, tracepoints) and in
- * process context (marker writes). Each write runs with interrupts off on
- * its CPU, so the per-CPU counters, the pending-lost count and the order of
- * the (seq, ts) pair in the ring never interleave with another write on the
- * same CPU. None of the hooks runs in NMI context.
+ * Writers run in probe context (fprobes, kretprobes, kprobes, tracepoints)
+ * and in process context (marker writes). Each write runs with interrupts
+ * off on its CPU, so the per-CPU counters, the pending-lost count and the
+ * order of the (seq, ts) pair in the ring never interleave with another
+ * write on the same CPU. None of the hooks runs in NMI context.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -25,6 +25,7 @@
 #include "compat.h"
 #include "decode.h"
 #include "format.h"
+#include "hook.h"
 #include "ring.h"
 #include "trace.h"
 
@@ -38,9 +39,7 @@ struct gg_cpu_stats {
 };
 
 struct gg_probe_ref {
-	const char *name;
-	struct kprobe *kp;
-	struct kretprobe *rp;
+	const struct gg_hook *hook;
 	unsigned long base;	/* nmissed at the last clear */
 };
 
@@ -112,11 +111,7 @@ bool gg_recording(void)
 
 static unsigned long gg_probe_missed(const struct gg_probe_ref *p)
 {
-	unsigned long n = READ_ONCE(p->kp->nmissed);
-
-	if (p->rp)
-		n += (unsigned int)READ_ONCE(p->rp->nmissed);
-	return n;
+	return gg_hook_missed(p->hook);
 }
 
 static unsigned long gg_missed_total(void)
@@ -130,17 +125,14 @@ static unsigned long gg_missed_total(void)
 	return sum;
 }
 
-void gg_ring_track_probe(const char *name, struct kprobe *kp,
-			 struct kretprobe *rp)
+void gg_ring_track_probe(const struct gg_hook *hook)
 {
 	struct gg_probe_ref *p;
 
 	if (WARN_ON_ONCE(gg_nprobes >= GG_MAX_PROBES))
 		return;
 	p = &gg_probes[gg_nprobes];
-	p->name = name;
-	p->kp = kp;
-	p->rp = rp;
+	p->hook = hook;
 	p->base = gg_probe_missed(p);
 	atomic_long_add(p->base, &gg_missed_seen);
 	/* Probe context reads the table locklessly: publish the entry last. */
@@ -159,8 +151,9 @@ static inline void gg_add(u64 *ctr, u64 n)
 }
 
 /*
- * A missed probe hit is a lost event, but the kprobe core only counts it.
- * Charge new misses to the CPU that notices them first, with IRQs off.
+ * A missed probe hit is a lost event, but the hook (fprobe, kretprobe,
+ * kprobe) only counts it. Charge new misses to the CPU that notices them
+ * first, with IRQs off.
  */
 static void gg_account_missed(struct gg_cpu_stats *st)
 {
@@ -339,8 +332,8 @@ static void gg_stats_snap(int cpu, struct gg_cpu_stats *out)
 void gg_ring_show_stats(struct seq_file *m)
 {
 	struct gg_cpu_stats snap, total = {};
+	unsigned int i, nprobes;
 	unsigned long flags;
-	unsigned int i;
 	int cpu;
 
 	/* Misses nobody has charged yet still have to show up as lost. */
@@ -381,9 +374,14 @@ void gg_ring_show_stats(struct seq_file *m)
 		   total.generated, total.recorded, total.lost);
 	seq_puts(m, "missed_probes");
 	/* Pairs with the release in gg_ring_track_probe(). */
-	for (i = 0; i < smp_load_acquire(&gg_nprobes); i++)
-		seq_printf(m, " %s %lu", gg_probes[i].name,
+	nprobes = smp_load_acquire(&gg_nprobes);
+	for (i = 0; i < nprobes; i++)
+		seq_printf(m, " %s %lu", gg_probes[i].hook->symbol,
 			   gg_probe_missed(&gg_probes[i]) - gg_probes[i].base);
+	seq_puts(m, "\nhooks");
+	for (i = 0; i < nprobes; i++)
+		seq_printf(m, " %s %s", gg_probes[i].hook->symbol,
+			   gg_hook_kind(gg_probes[i].hook));
 	seq_putc(m, '\n');
 }
 

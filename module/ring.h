@@ -2,7 +2,6 @@
 #ifndef GOGROWTH_RING_H
 #define GOGROWTH_RING_H
 
-#include <linux/kprobes.h>
 #include <linux/mm_types.h>
 #include <linux/seq_file.h>
 #include <linux/wait.h>
@@ -23,8 +22,8 @@ bool gg_ring_enabled(void);
 void gg_ring_set_enabled(bool on);
 void gg_ring_clear(void);
 void gg_ring_rebase_missed(void);
-void gg_ring_track_probe(const char *name, struct kprobe *kp,
-			 struct kretprobe *rp);
+struct gg_hook;
+void gg_ring_track_probe(const struct gg_hook *hook);
 void gg_ring_show_stats(struct seq_file *m);
 
 /* Readers, process context. */

@@ -16,7 +16,7 @@
  * - exec replaces the mm; the return of exit_mmap() for that mm clears it.
  *   So the mm outlives the pid by the teardown of the address space, whose
  *   TLB flushes still belong to the run, and never outlives the mm_struct:
- *   the exit_mmap kretprobe is armed before any target can be set.
+ *   the exit_mmap return probe is armed before any target can be set.
  *
  * A replaced or dead target is freed after an RCU grace period, so a
  * probe still comparing against it can never see its struct pid recycled
@@ -27,7 +27,6 @@
 #include <linux/atomic.h>
 #include <linux/binfmts.h>
 #include <linux/delay.h>
-#include <linux/kprobes.h>
 #include <linux/minmax.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -43,6 +42,7 @@
 
 #include "compat.h"
 #include "event.h"
+#include "hook.h"
 #include "ring.h"
 #include "target.h"
 
@@ -362,36 +362,26 @@ static void gg_tp_lookup(struct tracepoint *tp, void *priv)
 
 /* ---- exit_mmap: the end of an mm, so its cookie can never be reused ---- */
 
-static int gg_exit_mmap_entry(struct kretprobe_instance *ri,
-			      struct pt_regs *regs)
+static int gg_exit_mmap_entry(struct mm_struct **data, gg_hook_regs_t *regs)
 {
-	struct mm_struct *mm = (void *)regs_get_kernel_argument(regs, 0);
+	struct mm_struct *mm = (void *)gg_hook_arg(regs, 0);
 
 	if (!gg_is_target_mm(mm))
 		return 1;
-	*(struct mm_struct **)ri->data = mm;
+	*data = mm;
 	return 0;
 }
 
 /* At return: TLB flushes done by exit_mmap() itself still belong to the target. */
-static int gg_exit_mmap_ret(struct kretprobe_instance *ri,
-			    struct pt_regs *regs)
+static void gg_exit_mmap_ret(struct mm_struct **data, gg_hook_regs_t *regs)
 {
-	struct mm_struct *mm = *(struct mm_struct **)ri->data;
-
-	gg_tgt_change(GG_TGT_MM_GONE, NULL, NULL, mm);
-	return 0;
+	gg_tgt_change(GG_TGT_MM_GONE, NULL, NULL, *data);
 }
 
-static struct kretprobe gg_rp_exit_mmap = {
-	.kp.symbol_name = "exit_mmap",
-	.entry_handler = gg_exit_mmap_entry,
-	.handler = gg_exit_mmap_ret,
-	.data_size = sizeof(struct mm_struct *),
-	.maxactive = 16,
-};
+GG_DEFINE_RET_HOOK(gg_hook_exit_mmap, "exit_mmap", gg_exit_mmap_entry,
+		   gg_exit_mmap_ret, struct mm_struct *, 16);
 
-static bool gg_rp_exit_mmap_on;
+static struct gg_hook *const gg_exit_mmap_hooks[] = { &gg_hook_exit_mmap };
 
 int gg_target_hooks_register(void)
 {
@@ -413,13 +403,10 @@ int gg_target_hooks_register(void)
 		}
 		gg_tps[i].registered = true;
 	}
-	ret = register_kretprobe(&gg_rp_exit_mmap);
-	if (ret) {
-		pr_err("kretprobe exit_mmap: %d\n", ret);
+	ret = gg_hooks_register(gg_exit_mmap_hooks,
+				ARRAY_SIZE(gg_exit_mmap_hooks));
+	if (ret)
 		goto fail;
-	}
-	gg_rp_exit_mmap_on = true;
-	gg_ring_track_probe("exit_mmap", &gg_rp_exit_mmap.kp, &gg_rp_exit_mmap);
 	return 0;
 fail:
 	gg_target_hooks_unregister();
@@ -430,9 +417,7 @@ void gg_target_hooks_unregister(void)
 {
 	unsigned int i;
 
-	if (gg_rp_exit_mmap_on)
-		unregister_kretprobe(&gg_rp_exit_mmap);
-	gg_rp_exit_mmap_on = false;
+	gg_hooks_unregister(gg_exit_mmap_hooks, ARRAY_SIZE(gg_exit_mmap_hooks));
 	for (i = 0; i < ARRAY_SIZE(gg_tps); i++) {
 		if (!gg_tps[i].registered)
 			continue;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The debugfs files: root-only, each bad write refused with the documented
- * error and nothing recorded, markers, enable, clear, and stats that add up.
+ * error and nothing recorded, markers, enable, clear, stats that add up, and
+ * the hook each probe sits on.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -177,6 +179,108 @@ TEST_F(files, stats_add_up_per_cpu)
 	EXPECT_TRUE(gg_stats_consistent(&st, why, sizeof(why))) TH_LOG("%s", why);
 	EXPECT_GE(st.generated, 32);
 	EXPECT_GE(gg_stat("events", "fault"), 32);
+}
+
+/* Every probe of the module; the exit-less one is flush_tlb_mm_range. */
+static const char * const probes[] = {
+	"exit_mmap", "do_mmap", "__x64_sys_munmap", "__x64_sys_mremap", "__x64_sys_mprotect",
+	"__x64_sys_madvise", "__x64_sys_brk", "handle_mm_fault", "flush_tlb_mm_range",
+};
+
+/*
+ * Whether this kernel has fprobe with an int entry handler: 6.4+ built with
+ * CONFIG_FPROBE (module/compat.h). tracefs' README lists fprobe events
+ * (CONFIG_FPROBE_EVENTS, on wherever Debian has CONFIG_FPROBE); without a
+ * readable README: Debian's kernels, 6.12 and later have it, 6.1 has not.
+ */
+static bool kernel_has_fprobe(char *why, size_t size)
+{
+	static const char * const readmes[] = {
+		"/sys/kernel/tracing/README", "/sys/kernel/debug/tracing/README",
+	};
+	struct utsname u;
+	int major = 0, minor = 0;
+	size_t k;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return false;
+	if (major * 100 + minor < 604) {
+		snprintf(why, size, "%s: before 6.4, no fprobe entry handler that can skip", u.release);
+		return false;
+	}
+	for (k = 0; k < ARRAY_SIZE(readmes); k++) {
+		FILE *f = fopen(readmes[k], "r");
+		char line[512];
+		bool fprobe = false;
+
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			fprobe |= strstr(line, "f[:[<group>/][<event>]] <func-name>") != NULL;
+		fclose(f);
+		snprintf(why, size, "%s: %s %s fprobe events", u.release, readmes[k],
+			 fprobe ? "lists" : "does not list");
+		return fprobe;
+	}
+	snprintf(why, size, "%s: no tracefs README, by version", u.release);
+	return major * 100 + minor >= 612;
+}
+
+/* The words of stats' line @key after the key, NULL-terminated in @word; their count. */
+static int stats_line(const char *key, char *text, char **word, int max)
+{
+	char *save = NULL, *line, *tok, *tsave;
+	int n = 0;
+
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		tsave = NULL;
+		tok = strtok_r(line, " ", &tsave);
+		if (!tok || strcmp(tok, key))
+			continue;
+		while (n < max - 1 && (tok = strtok_r(NULL, " ", &tsave)))
+			word[n++] = tok;
+		break;
+	}
+	word[n] = NULL;
+	return n;
+}
+
+/*
+ * stats' "hooks" line names every probe with the hook compat.h chose for
+ * this kernel: fprobe where the kernel has it (entry-only for the TLB
+ * probe), else kretprobe, and a kprobe for the TLB probe.
+ */
+TEST_F(files, hooks_are_this_kernels)
+{
+	const int nprobes = ARRAY_SIZE(probes);
+	char *text = gg_read_file("stats", NULL), *copy, *hook[64], *missed[64];
+	char why[256] = "";
+	bool fprobe = kernel_has_fprobe(why, sizeof(why));
+	int k, j, n, m;
+
+	ASSERT_NE(NULL, text);
+	copy = strdup(text);
+	ASSERT_NE(NULL, copy);
+	n = stats_line("hooks", text, hook, 64);
+	m = stats_line("missed_probes", copy, missed, 64);
+	TH_LOG("expecting %s (%s)", fprobe ? "fprobe" : "kretprobe and kprobe", why);
+	ASSERT_EQ(2 * nprobes, n) TH_LOG("the hooks line has %d words", n);
+	/* missed_probes names the same probes, in the same order. */
+	ASSERT_EQ(2 * nprobes, m) TH_LOG("the missed_probes line has %d words", m);
+	for (k = 0; k < nprobes; k++)
+		EXPECT_STREQ(hook[2 * k], missed[2 * k]);
+	for (k = 0; k < nprobes; k++) {
+		const char *want = fprobe ? "fprobe" :
+			!strcmp(probes[k], "flush_tlb_mm_range") ? "kprobe" : "kretprobe";
+
+		for (j = 0; j < nprobes; j++)
+			if (!strcmp(hook[2 * j], probes[k]))
+				break;
+		ASSERT_LT(j, nprobes) TH_LOG("%s is not in the hooks line", probes[k]);
+		EXPECT_STREQ(want, hook[2 * j + 1]) TH_LOG("%s", probes[k]);
+	}
+	free(copy);
+	free(text);
 }
 
 TEST_HARNESS_MAIN
