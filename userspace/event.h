@@ -168,6 +168,18 @@ struct gg_parse_error {
 };
 
 /*
+ * The names a line may carry for each enumerated fault key, indexed by the shared enums; NULL:
+ * a value never written on a line, which both parsers refuse (the module's formatter names more,
+ * p4d and pgd, which no fault reaches).
+ */
+extern const char *const gg_line_access_names[GG_ACCESS_NR];
+extern const char *const gg_line_origin_names[GG_ORIGIN_NR];
+extern const char *const gg_line_lock_names[GG_LOCK_NR];
+extern const char *const gg_line_level_names[GG_LVL_NR];
+extern const char *const gg_line_trans_names[GG_TRANS_NR];
+extern const char *const gg_line_result_names[GG_RESULT_NR];
+
+/*
  * Parse one line (without its trailing newline) of `length` bytes. Returns 0 and fills *event,
  * or -1 and fills *error. *event may hold spans into `line`. Never allocates.
  */

@@ -226,33 +226,6 @@ static const char *decimal_key_token(const char *p, const char *end, const char 
 	return p ? decimal_token(p, end, out, last) : NULL;
 }
 
-/* Indexed by the shared enums; NULL: never on a line (gg_parse_line refuses it too). */
-static const char *const access_names[GG_ACCESS_NR] = {
-	[GG_ACCESS_READ] = "read", [GG_ACCESS_WRITE] = "write", [GG_ACCESS_EXEC] = "exec",
-};
-static const char *const origin_names[GG_ORIGIN_NR] = {
-	[GG_ORIGIN_USER] = "user", [GG_ORIGIN_KERNEL] = "kernel", [GG_ORIGIN_GUP] = "gup",
-};
-static const char *const lock_names[GG_LOCK_NR] = {
-	[GG_LOCK_MMAP] = "mmap", [GG_LOCK_VMA] = "vma",
-};
-static const char *const level_names[GG_LVL_NR] = {
-	[GG_LVL_PTE] = "pte", [GG_LVL_PMD] = "pmd", [GG_LVL_PUD] = "pud", [GG_LVL_NONE] = "none",
-	[GG_LVL_UNKNOWN] = "unknown",
-};
-static const char *const trans_names[GG_TRANS_NR] = {
-	[GG_TRANS_NONE_PRESENT] = "none->present", [GG_TRANS_RO_RW_COW] = "ro->rw-cow",
-	[GG_TRANS_RO_RW] = "ro->rw", [GG_TRANS_PRESENT] = "present->present",
-	[GG_TRANS_PRESENT_NONE] = "present->none", [GG_TRANS_NONE_NONE] = "none->none",
-	[GG_TRANS_NEWPFN] = "present->present-newpfn", [GG_TRANS_UNKNOWN] = "unknown",
-};
-static const char *const result_names[GG_RESULT_NR] = {
-	[GG_RESULT_MINOR] = "minor", [GG_RESULT_MAJOR] = "major", [GG_RESULT_RETRY] = "retry",
-	[GG_RESULT_COMPLETED] = "completed", [GG_RESULT_OOM] = "oom",
-	[GG_RESULT_SIGBUS] = "sigbus", [GG_RESULT_SIGSEGV] = "sigsegv",
-	[GG_RESULT_HWPOISON] = "hwpoison", [GG_RESULT_FALLBACK] = "fallback",
-	[GG_RESULT_ERROR] = "error",
-};
 #define COUNT(array) (unsigned)(sizeof(array) / sizeof(array[0]))
 
 /* ---- runs of tokens: parse functions and memos ---- */
@@ -286,11 +259,11 @@ static const char *parse_old_pfn(const char *p, const char *end, uint64_t *v)
 /* access= origin= lock= level= */
 static const char *parse_fault_kind(const char *p, const char *end, uint64_t *v)
 {
-	if (!(p = name_token(p, end, "access=", access_names, COUNT(access_names), &v[0], false)) ||
-	    !(p = name_token(p, end, "origin=", origin_names, COUNT(origin_names), &v[1], false)) ||
-	    !(p = name_token(p, end, "lock=", lock_names, COUNT(lock_names), &v[2], false)))
+	if (!(p = name_token(p, end, "access=", gg_line_access_names, COUNT(gg_line_access_names), &v[0], false)) ||
+	    !(p = name_token(p, end, "origin=", gg_line_origin_names, COUNT(gg_line_origin_names), &v[1], false)) ||
+	    !(p = name_token(p, end, "lock=", gg_line_lock_names, COUNT(gg_line_lock_names), &v[2], false)))
 		return NULL;
-	return name_token(p, end, "level=", level_names, COUNT(level_names), &v[3], false);
+	return name_token(p, end, "level=", gg_line_level_names, COUNT(gg_line_level_names), &v[3], false);
 }
 
 static const char *parse_flags(const char *p, const char *end, uint64_t *v)
@@ -303,8 +276,8 @@ static const char *parse_flags(const char *p, const char *end, uint64_t *v)
 /* trans= result= vmf= node= fflags= */
 static const char *parse_fault_tail(const char *p, const char *end, uint64_t *v)
 {
-	if (!(p = name_token(p, end, "trans=", trans_names, COUNT(trans_names), &v[0], false)) ||
-	    !(p = name_token(p, end, "result=", result_names, COUNT(result_names), &v[1], false)) ||
+	if (!(p = name_token(p, end, "trans=", gg_line_trans_names, COUNT(gg_line_trans_names), &v[0], false)) ||
+	    !(p = name_token(p, end, "result=", gg_line_result_names, COUNT(gg_line_result_names), &v[1], false)) ||
 	    !(p = hex_key_token(p, end, "vmf=", &v[2], false)) ||
 	    !(p = key_token(p, end, "node=")))
 		return NULL;

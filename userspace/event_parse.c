@@ -144,26 +144,26 @@ static const unsigned char type_name_lengths[GG_EV_TYPE_COUNT] = {
 	[GG_EV_EXEC] = LENGTH("exec"), [GG_EV_EXIT] = LENGTH("exit"),
 	[GG_EV_MARKER] = LENGTH("marker"), [GG_EV_UNKNOWN] = LENGTH("(unknown)"),
 };
-static const char *const access_names[GG_ACCESS_NR] = {
+const char *const gg_line_access_names[GG_ACCESS_NR] = {
 	[GG_ACCESS_READ] = "read", [GG_ACCESS_WRITE] = "write", [GG_ACCESS_EXEC] = "exec",
 };
-static const char *const origin_names[GG_ORIGIN_NR] = {
+const char *const gg_line_origin_names[GG_ORIGIN_NR] = {
 	[GG_ORIGIN_USER] = "user", [GG_ORIGIN_KERNEL] = "kernel", [GG_ORIGIN_GUP] = "gup",
 };
-static const char *const lock_names[GG_LOCK_NR] = {
+const char *const gg_line_lock_names[GG_LOCK_NR] = {
 	[GG_LOCK_MMAP] = "mmap", [GG_LOCK_VMA] = "vma",
 };
-static const char *const level_names[GG_LVL_NR] = {
+const char *const gg_line_level_names[GG_LVL_NR] = {
 	[GG_LVL_PTE] = "pte", [GG_LVL_PMD] = "pmd", [GG_LVL_PUD] = "pud", [GG_LVL_NONE] = "none",
 	[GG_LVL_UNKNOWN] = "unknown",
 };
-static const char *const trans_names[GG_TRANS_NR] = {
+const char *const gg_line_trans_names[GG_TRANS_NR] = {
 	[GG_TRANS_NONE_PRESENT] = "none->present", [GG_TRANS_RO_RW_COW] = "ro->rw-cow",
 	[GG_TRANS_RO_RW] = "ro->rw", [GG_TRANS_PRESENT] = "present->present",
 	[GG_TRANS_PRESENT_NONE] = "present->none", [GG_TRANS_NONE_NONE] = "none->none",
 	[GG_TRANS_NEWPFN] = "present->present-newpfn", [GG_TRANS_UNKNOWN] = "unknown",
 };
-static const char *const result_names[GG_RESULT_NR] = {
+const char *const gg_line_result_names[GG_RESULT_NR] = {
 	[GG_RESULT_MINOR] = "minor", [GG_RESULT_MAJOR] = "major", [GG_RESULT_RETRY] = "retry",
 	[GG_RESULT_COMPLETED] = "completed", [GG_RESULT_OOM] = "oom",
 	[GG_RESULT_SIGBUS] = "sigbus", [GG_RESULT_SIGSEGV] = "sigsegv",
@@ -177,12 +177,12 @@ static unsigned char access_lengths[GG_ACCESS_NR], origin_lengths[GG_ORIGIN_NR],
 	result_lengths[GG_RESULT_NR];
 
 static const struct name_table enum_tables[KEY_TOTAL] = {
-	[KEY_ACCESS] = { access_names, access_lengths, GG_ACCESS_NR },
-	[KEY_ORIGIN] = { origin_names, origin_lengths, GG_ORIGIN_NR },
-	[KEY_LOCK] = { lock_names, lock_lengths, GG_LOCK_NR },
-	[KEY_LEVEL] = { level_names, level_lengths, GG_LVL_NR },
-	[KEY_TRANS] = { trans_names, trans_lengths, GG_TRANS_NR },
-	[KEY_RESULT] = { result_names, result_lengths, GG_RESULT_NR },
+	[KEY_ACCESS] = { gg_line_access_names, access_lengths, GG_ACCESS_NR },
+	[KEY_ORIGIN] = { gg_line_origin_names, origin_lengths, GG_ORIGIN_NR },
+	[KEY_LOCK] = { gg_line_lock_names, lock_lengths, GG_LOCK_NR },
+	[KEY_LEVEL] = { gg_line_level_names, level_lengths, GG_LVL_NR },
+	[KEY_TRANS] = { gg_line_trans_names, trans_lengths, GG_TRANS_NR },
+	[KEY_RESULT] = { gg_line_result_names, result_lengths, GG_RESULT_NR },
 };
 
 static void set_lengths(const char *const *names, unsigned char *lengths, unsigned count)
@@ -193,12 +193,12 @@ static void set_lengths(const char *const *names, unsigned char *lengths, unsign
 
 static void build_name_lengths(void)
 {
-	set_lengths(access_names, access_lengths, GG_ACCESS_NR);
-	set_lengths(origin_names, origin_lengths, GG_ORIGIN_NR);
-	set_lengths(lock_names, lock_lengths, GG_LOCK_NR);
-	set_lengths(level_names, level_lengths, GG_LVL_NR);
-	set_lengths(trans_names, trans_lengths, GG_TRANS_NR);
-	set_lengths(result_names, result_lengths, GG_RESULT_NR);
+	set_lengths(gg_line_access_names, access_lengths, GG_ACCESS_NR);
+	set_lengths(gg_line_origin_names, origin_lengths, GG_ORIGIN_NR);
+	set_lengths(gg_line_lock_names, lock_lengths, GG_LOCK_NR);
+	set_lengths(gg_line_level_names, level_lengths, GG_LVL_NR);
+	set_lengths(gg_line_trans_names, trans_lengths, GG_TRANS_NR);
+	set_lengths(gg_line_result_names, result_lengths, GG_RESULT_NR);
 }
 
 const enum gg_trans gg_trans_display_order[GG_TRANS_NR] = {
