@@ -21,13 +21,8 @@ tool=${GOGROWTH_TOOL:-/opt/gogrowth/gogrowth}
 work=${GG_TRACE_WORKLOAD:-$here/trace_workload}
 ko=${GOGROWTH_KO:-$here/gogrowth.ko}
 types="mmap munmap mremap mprotect madvise brk fault tlb_flush fork exec exit marker"
-ksft_skip=4
-n=0
-status=0
-
-echo "TAP version 13"
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-nok() { n=$((n + 1)); echo "not ok $n $*"; status=1; }
+# shellcheck source=tap.sh
+. "$here/tap.sh"
 bail() { nok "$*"; echo "1..$n"; exit 1; }
 
 if [ "$(id -u)" != 0 ]; then

@@ -24,13 +24,8 @@ tfs=/sys/kernel/tracing
 work=${GG_TRACE_WORKLOAD:-$here/trace_workload}
 ko=${GOGROWTH_KO:-$here/gogrowth.ko}
 types="mmap munmap mremap mprotect madvise brk fault tlb_flush fork exec exit marker"
-ksft_skip=4
-n=0
-status=0
-
-echo "TAP version 13"
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-nok() { n=$((n + 1)); echo "not ok $n $*"; status=1; }
+# shellcheck source=tap.sh
+. "$here/tap.sh"
 skip() { n=$((n + 1)); echo "ok $n $* # SKIP $skip_why"; }
 # check NAME EXPECTED_FILE GOT_FILE: equal, or not ok with the first differences.
 check() {
