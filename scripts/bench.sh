@@ -41,12 +41,18 @@ icount=${BENCH_ICOUNT:-1}
 
 report=${BENCH_REPORT:-}
 guest_rc=0
+# bench-reader's "reader:" lines (the generated stream's, then each real recording's as text and
+# binary), joined by "|" for the table's figure 3: one row each.
+reader_lines() {
+	grep '^reader:' | tail -n 7 | paste -sd '|' || true
+}
+
 if [ -n "$report" ]; then
 	[ -r "$report" ] || die "BENCH_REPORT: cannot read $report"
 	log_file=$report
 	started=$(sed -n 's/^BENCHHOST started=\(.*\) guest_s=.*/\1/p' "$log_file" | tail -n 1)
 	guest_s=$(sed -n 's/^BENCHHOST .* guest_s=\([0-9]*\).*/\1/p' "$log_file" | tail -n 1)
-	reader_line=$(grep '^reader:' "$log_file" | tail -n 1 || true)
+	reader_line=$(reader_lines <"$log_file")
 	stream=$(sed -n 's/^stream: .*, \([0-9]*\) event lines.*/\1/p' "$log_file" | tail -n 1)
 	[ -n "$reader_line" ] || reader_line="reader: not measured (bench-reader missing)"
 	[ -z "$stream" ] || reader_line="$reader_line [$stream lines]"
@@ -99,7 +105,7 @@ if make -s -C "$top/userspace" -n bench-reader >/dev/null 2>&1; then
 	log "make -C userspace bench-reader (valgrind callgrind, host)"
 	reader_out=$(make -s -C "$top/userspace" bench-reader 2>&1 || true)
 	printf '%s\n' "$reader_out" | tee -a "$log_file"
-	reader_line=$(printf '%s\n' "$reader_out" | grep '^reader:' | tail -n 1 || true)
+	reader_line=$(printf '%s\n' "$reader_out" | reader_lines)
 	[ -n "$reader_line" ] || reader_line="reader: not measured (bench-reader printed no 'reader:' line)"
 	stream=$(printf '%s\n' "$reader_out" | sed -n 's/^stream: .*, \([0-9]*\) event lines.*/\1/p' | tail -n 1)
 	[ -z "$stream" ] || reader_line="$reader_line [$stream lines]"
@@ -268,12 +274,19 @@ END {
 		     R_ins != "" ? sprintf("base %.0f traced %.0f", bi / ops[w], ti / ops[w]) : "", sprintf("lost %d in %d runs  %s", tlost[w], tlostn[w], C_spread))
 	}
 	if (n6) print ""
-	n = reader
-	if (match(reader, /[0-9.]+ instructions/)) {
-		ipl = substr(reader, RSTART, RLENGTH - 13)
-		nlines = match(reader, /\[[0-9]+ lines\]/) ? substr(reader, RSTART + 1, RLENGTH - 8) : "?"
-		row("3", "gogrowth report (callgrind, host), instr/line", ipl, "<= 400", (ipl + 0 <= 400 ? "ok" : "MISSED") "  (" nlines " event lines)")
-	} else row("3", "gogrowth report, instructions per line", "not measured", "<= 400", "(" reader ")")
+	nlines = match(reader, /\[[0-9]+ lines\]/) ? substr(reader, RSTART + 1, RLENGTH - 8) : "?"
+	nr = split(reader, rl, "|")
+	for (ri = 1; ri <= nr; ri++) {
+		if (!match(rl[ri], /[0-9.]+ instructions/)) {
+			row("3", "gogrowth report, instructions per event", "not measured", "<= 400", "(" rl[ri] ")")
+			continue
+		}
+		ipl = substr(rl[ri], RSTART, RLENGTH - 13)
+		what = "generated text, " int(nlines / 1000) "k"
+		if (match(rl[ri], /^reader: [^ ]+ (text|binary):/))
+			what = substr(rl[ri], 9, RLENGTH - 9) ", 200000"
+		row("3", "report instr/event: " what, ipl, "<= 400", ipl + 0 <= 400 ? "ok" : "MISSED")
+	}
 	print ""
 	for (ki = 1; ki <= 2; ki++) {
 		k = ki == 1 ? 1024 : 65536
