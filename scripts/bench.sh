@@ -213,6 +213,11 @@ END {
 		if (median(w SUBSEP "ftother") != "") { cmp(w, "ftother"); row1("1", w ": ftrace on, filtered to another pid", C_ins, C_wall, C_min, "(reference)", C_spread) }
 		cmp(w, "ftrace")
 		row1("1", w ": ftrace tracepoints+kprobe, pid filter", C_ins, C_wall, C_min, "(reference)", C_spread)
+		frawd = ""
+		if (median(w SUBSEP "ftraceraw") != "") {
+			cmp(w, "ftraceraw"); frawd = R_d != "" ? R_d : R_ins
+			row1("1", w ": the same, trace_pipe_raw readers", C_ins, C_wall, C_min, "(reference)", C_spread)
+		}
 		cmp(w, "traced")
 		# Judged on the instructions up to drained where both have them (the
 		# whole reader is in), else the window, else wall time.
@@ -221,7 +226,7 @@ END {
 		else { v = R_wall; fv = fw / b; how = " (wall)" }
 		pe = (R_ins != "" && median(w SUBSEP "events") > 0) ? sprintf("  +%.0f insns/event", (median(w SUBSEP "traced" SUBSEP (R_d != "" ? "dins" : "ins")) - median(w SUBSEP "base" SUBSEP (R_d != "" ? "dins" : "ins"))) / median(w SUBSEP "events")) : ""
 		row1("1", w ": traced by gogrowth, reader draining", C_ins, C_wall, C_min, sprintf("<= ftrace %.3fx%s", fv, how),
-		     (v <= fv ? "ok" : "MISSED") sprintf("  wall %s ftrace", R_wall <= fw / b ? "<=" : ">") "  lost " tlost[w] + 0 pe "  " C_spread)
+		     (v <= fv ? "ok" : "MISSED") (frawd != "" ? sprintf("  vs raw %.3fx %s", frawd, v <= frawd ? "<=" : ">") : "") sprintf("  wall %s ftrace", R_wall <= fw / b ? "<=" : ">") "  lost " tlost[w] + 0 pe "  " C_spread)
 		if (median(w SUBSEP "ftracenr") != "") { cmp(w, "ftracenr"); fnr = R_ins != "" ? R_ins : R_wall; row1("1", w ": diag: ftrace, no reader", C_ins, C_wall, C_min, "(diagnostic)", C_spread) }
 		if (median(w SUBSEP "tracednr") != "") { cmp(w, "tracednr"); row1("1", w ": diag: gogrowth, no reader, ring_kb=65536", C_ins, C_wall, C_min, "(diagnostic)",
 		    sprintf("%.2fx of ftrace  lost %d  %s", fnr ? (R_ins != "" ? R_ins : R_wall) / fnr : 0, nrlost[w], C_spread)) }

@@ -90,17 +90,28 @@ work mmap "$MMAP_N" >/dev/null
 # without a reader (ftracenr) lose nothing either; the size does not change
 # the cost per event.
 echo 65536 >$T/buffer_size_kb
-ft_on() { # [noreader]
+ft_buffer_percent=$(cat $T/buffer_percent)
+ft_on() { # [noreader | raw]
 	echo $other >$T/set_event_pid
 	echo >$T/trace
 	for e in exceptions/page_fault_user tlb/tlb_flush kprobes/gg_do_mmap; do
 		echo 1 >$T/events/$e/enable || exit 1
 	done
 	ftr=
-	if [ -z "${1:-}" ]; then
+	case ${1:-} in
+	"")
 		cat $T/trace_pipe >/dev/null &
-		ftr=$!
-	fi
+		ftr=$! ;;
+	raw)
+		# ftrace's binary stream, as trace-cmd reads it: one reader per CPU of
+		# per_cpu/cpuN/trace_pipe_raw (pages of records, nothing formatted),
+		# woken for any data (buffer_percent 0) like the other readers.
+		echo 0 >$T/buffer_percent
+		for c in "$T"/per_cpu/cpu*; do
+			cat "$c/trace_pipe_raw" >/dev/null &
+			ftr="$ftr $!"
+		done ;;
+	esac
 }
 ft_off() {
 	[ -n "$ftr" ] && drain ft_busy
@@ -108,9 +119,12 @@ ft_off() {
 		echo 0 >$T/events/$e/enable
 	done
 	if [ -n "$ftr" ]; then
+		# shellcheck disable=SC2086 # one pid per reader
 		kill $ftr
+		# shellcheck disable=SC2086
 		wait $ftr 2>/dev/null
 	fi
+	echo $ft_buffer_percent >$T/buffer_percent
 	echo >$T/trace
 	echo $other >$T/set_event_pid
 }
@@ -171,7 +185,7 @@ run() { # cfg wl args...: one timed run, printed as a BENCH line
 		echo >$T/trace
 		echo $other >$T/set_event_pid
 		echo 1 >$D/clear ;;
-	ftrace | ftracenr)
+	ftrace | ftraceraw | ftracenr)
 		r=$(sh -c 'echo $$ > /sys/kernel/tracing/set_event_pid; exec ./ggwork "$@"' ggwork "$@" |
 			sed -n 's/^RESULT //p' | tail -n 1)
 		# With a reader, let it empty the buffer before the next run (which
@@ -194,6 +208,13 @@ while [ $i -le "$RUNS" ]; do
 	ft_on
 	run ftrace fault fault "$FAULT_MIB"
 	run ftrace mmap mmap "$MMAP_N"
+	echo "BENCH ftlost i=$i lost=$(ft_lost)"
+	ft_off
+	# The same with ftrace's binary readers (trace_pipe_raw), the like of
+	# gogrowth's events_raw reader.
+	ft_on raw
+	run ftraceraw fault fault "$FAULT_MIB"
+	run ftraceraw mmap mmap "$MMAP_N"
 	echo "BENCH ftlost i=$i lost=$(ft_lost)"
 	ft_off
 	# Reference for "other": ftrace's events on, filtered to the sleeper.
