@@ -24,6 +24,18 @@ stat_total() { sed -n "s/^total generated \([0-9]*\) recorded \([0-9]*\) lost \(
 # Wait (at most 60 s) for the reader to empty the ring, or ftrace's buffer.
 gg_busy() { grep -q 'entries [1-9]' $D/stats; }
 ft_busy() { cat $T/per_cpu/cpu*/stats | grep -q '^entries: [1-9]'; }
+ft_entries() { cat $T/per_cpu/cpu*/stats | awk '/^entries:/{n += $2} END{print n + 0}'; }
+# trace_pipe_raw hands out whole pages on 7.x: the events on a CPU's page
+# being written stay unread until it fills, so its readers are done when
+# the count stops moving (two samples 0.2 s apart), not when it reaches 0.
+ft_raw_busy() {
+	ft_raw_now=$(ft_entries)
+	if [ "$ft_raw_now" = 0 ] || [ "$ft_raw_now" = "${ft_raw_prev:-}" ]; then
+		ft_raw_prev=
+		return 1
+	fi
+	ft_raw_prev=$ft_raw_now
+}
 drain() { # busy-test
 	n=0
 	while "$1"; do
@@ -98,6 +110,7 @@ ft_on() { # [noreader | raw]
 		echo 1 >$T/events/$e/enable || exit 1
 	done
 	ftr=
+	ft_raw=0
 	case ${1:-} in
 	"")
 		cat $T/trace_pipe >/dev/null &
@@ -107,6 +120,7 @@ ft_on() { # [noreader | raw]
 		# per_cpu/cpuN/trace_pipe_raw (pages of records, nothing formatted),
 		# woken for any data (buffer_percent 0) like the other readers.
 		echo 0 >$T/buffer_percent
+		ft_raw=1
 		for c in "$T"/per_cpu/cpu*; do
 			cat "$c/trace_pipe_raw" >/dev/null &
 			ftr="$ftr $!"
@@ -114,7 +128,7 @@ ft_on() { # [noreader | raw]
 	esac
 }
 ft_off() {
-	[ -n "$ftr" ] && drain ft_busy
+	[ -n "$ftr" ] && [ "$ft_raw" = 0 ] && drain ft_busy
 	for e in exceptions/page_fault_user tlb/tlb_flush kprobes/gg_do_mmap; do
 		echo 0 >$T/events/$e/enable
 	done
@@ -124,7 +138,7 @@ ft_off() {
 		# shellcheck disable=SC2086
 		wait $ftr 2>/dev/null
 	fi
-	echo $ft_buffer_percent >$T/buffer_percent
+	echo "$ft_buffer_percent" >$T/buffer_percent
 	echo >$T/trace
 	echo $other >$T/set_event_pid
 }
@@ -190,7 +204,11 @@ run() { # cfg wl args...: one timed run, printed as a BENCH line
 			sed -n 's/^RESULT //p' | tail -n 1)
 		# With a reader, let it empty the buffer before the next run (which
 		# would otherwise pay for this run's events).
-		[ -n "$ftr" ] && drain ft_busy
+		if [ "$cfg" = ftraceraw ]; then
+			drain ft_raw_busy
+		elif [ -n "$ftr" ]; then
+			drain ft_busy
+		fi
 		drained
 		echo $other >$T/set_event_pid ;;
 	esac
