@@ -16,6 +16,7 @@
 #include <linux/poll.h>
 #include <linux/threads.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -232,6 +233,11 @@ static ssize_t gg_pipe_read(struct file *file, char __user *ubuf,
 				break;
 			if (file->f_flags & O_NONBLOCK) {
 				ret = -EAGAIN;
+				break;
+			}
+			/* Nothing read yet and nothing to wait for: stay killable. */
+			if (signal_pending(current)) {
+				ret = -ERESTARTSYS;
 				break;
 			}
 			/* Sleep unlocked: a non-blocking read must not wait behind us. */

@@ -397,11 +397,6 @@ void gg_ring_read_unlock(void)
 	mutex_unlock(&gg_read_mutex);
 }
 
-bool gg_ring_has_data(void)
-{
-	return !ring_buffer_empty(gg_buf);
-}
-
 static bool gg_before(const struct gg_hdr *a, const struct gg_hdr *b)
 {
 	if (a->ts != b->ts)
@@ -437,6 +432,17 @@ static int gg_oldest_cpu(struct ring_buffer_event *(*peek)(void *ctx, int cpu),
 static struct ring_buffer_event *gg_live_peek(void *ctx, int cpu)
 {
 	return ring_buffer_peek(gg_buf, cpu, NULL, NULL);
+}
+
+/*
+ * Whether gg_ring_consume() finds a record now: the same peek, not
+ * ring_buffer_empty(). The two can disagree (pages holding only padding
+ * count as content for empty()), and a reader woken by empty() that then
+ * found nothing to consume went round without ever sleeping.
+ */
+bool gg_ring_has_data(void)
+{
+	return gg_oldest_cpu(gg_live_peek, NULL) >= 0;
 }
 
 static void gg_copy(struct gg_rec *out, struct ring_buffer_event *ev)

@@ -223,7 +223,7 @@ int gg_record_command(int argc, char **argv, FILE *out, FILE *err)
 		sigaction(SIGINT, &old_int, NULL);
 		exit_status = gg_exit_code(status);
 	}
-	uint64_t lost = 0;
+	uint64_t lost = 0, missing = 0;
 	int have_lost = gg_trace_lost(&trace, &lost) == 0;
 	if (result == 0) {
 		if (have_lost)
@@ -232,6 +232,12 @@ int gg_record_command(int argc, char **argv, FILE *out, FILE *err)
 		else
 			fprintf(err, "gogrowth: record: %" PRIu64 " events, ? lost (stats "
 				     "unreadable) (exit status %d)\n", trace.lines, exit_status);
+		/* --drain stops while the target may still record: nothing to compare. */
+		if (!drain && gg_trace_missing(&trace, &missing) == 0 && missing)
+			fprintf(err, "gogrowth: record: warning: %" PRIu64 " events the module "
+				     "recorded were not delivered by events_raw (they stay counted in "
+				     "stats' entries; Documentation/guarantees.md, \"Known problems\")\n",
+				missing);
 	}
 	if (output.fd != STDOUT_FILENO && close(output.fd)) {
 		fprintf(err, "gogrowth: record: writing %s: %s\n", output.name, strerror(errno));

@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,24 +52,30 @@ int gg_trace_read_file(const char *name, char *buffer, size_t size)
 	return 0;
 }
 
-static int read_total_lost(uint64_t *lost)
+/* A number of stats' total line: "total generated N recorded N lost N" (ABI.md). */
+static int read_total(const char *key, uint64_t *value)
 {
 	char buffer[4096];
 	if (gg_trace_read_file("stats", buffer, sizeof(buffer)))
 		return -1;
-	/* ABI.md `stats`: "total generated N recorded N lost N" */
 	const char *line = strstr(buffer, "\ntotal ");
 	if (!line)
 		return -1;
-	const char *key = strstr(line, " lost ");
-	if (!key)
+	const char *at = strstr(line, key);
+	if (!at)
 		return -1;
+	at += strlen(key);
 	char *end;
-	unsigned long long value = strtoull(key + 6, &end, 10);
-	if (end == key + 6)
+	unsigned long long number = strtoull(at, &end, 10);
+	if (end == at)
 		return -1;
-	*lost = value;
+	*value = number;
 	return 0;
+}
+
+static int read_total_lost(uint64_t *lost)
+{
+	return read_total(" lost ", lost);
 }
 
 int gg_trace_open(struct gg_trace *trace, const char *who, bool clear, bool want_marker,
@@ -98,6 +105,8 @@ int gg_trace_open(struct gg_trace *trace, const char *who, bool clear, bool want
 	}
 	if (read_total_lost(&trace->lost_before))
 		trace->lost_before = 0;
+	if (read_total(" recorded ", &trace->recorded_before))
+		trace->recorded_before = 0;
 	trace->pipe_fd = open(GG_DEBUGFS_DIR "/events_raw", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (trace->pipe_fd < 0) {
 		fprintf(err, "gogrowth: %s: cannot open " GG_DEBUGFS_DIR "/events_raw: %s%s\n", who,
@@ -150,6 +159,17 @@ int gg_trace_lost(const struct gg_trace *trace, uint64_t *lost)
 	return 0;
 }
 
+int gg_trace_missing(const struct gg_trace *trace, uint64_t *missing)
+{
+	uint64_t recorded;
+	if (read_total(" recorded ", &recorded))
+		return -1;
+	recorded = recorded >= trace->recorded_before ? recorded - trace->recorded_before : recorded;
+	uint64_t streamed = trace->lines - trace->lost_records;
+	*missing = recorded > streamed ? recorded - streamed : 0;
+	return 0;
+}
+
 /*
  * Hand the complete records of @data to the sink: as they are (binary), or as the module's event
  * lines, formatted here by the module's own formatter. Returns the bytes used (a record cut at the
@@ -171,6 +191,9 @@ static long deliver(struct gg_trace *trace, const char *data, size_t length, gg_
 				text = 0;
 			}
 		}
+		uint16_t type;
+		memcpy(&type, data + used + offsetof(struct gg_hdr, type), sizeof(type));
+		trace->lost_records += type == GG_EV_LOST;
 		used += (size_t)size;
 		trace->lines++;
 	}

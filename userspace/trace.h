@@ -29,6 +29,8 @@ struct gg_trace {
 	uint64_t lost_before; /* stats' total lost when we started (non-zero with --no-clear) */
 	uint64_t bytes;  /* event bytes streamed */
 	uint64_t lines;  /* records streamed = events */
+	uint64_t lost_records;      /* of them, `lost` records (not events the module counted) */
+	uint64_t recorded_before;   /* stats' total recorded when we started */
 	const char *who; /* command name for messages */
 	FILE *err;
 };
@@ -45,6 +47,12 @@ void gg_trace_close(struct gg_trace *trace);
 int gg_trace_set_pid(struct gg_trace *trace, pid_t pid);
 
 /* stats' `total ... lost N` minus lost_before. 0 and *lost, or -1 when unreadable. */
+/*
+ * Events the module recorded (stats' total recorded, since we started) that this trace has not
+ * streamed: *missing, 0 when all arrived. Meaningful once the ring has been drained and nothing
+ * records any more. 0, or -1 when stats is unreadable.
+ */
+int gg_trace_missing(const struct gg_trace *trace, uint64_t *missing);
 /* Reads a small debugfs file of the module into @buffer (NUL-terminated); 0 or -1. */
 int gg_trace_read_file(const char *name, char *buffer, size_t size);
 

@@ -175,19 +175,27 @@ TEST_F_TIMEOUT(teardown, unload_with_reader_blocked_on_pipe, 120)
 
 TEST_F_TIMEOUT(teardown, unload_while_snapshot_reader_runs, 120)
 {
-	int status, round;
+	int status, round, go[2];
 	pid_t child, cat;
-	char params[32];
+	char params[32], c = 'g';
 
 	for (round = 0; round < 3; round++) {
+		ASSERT_EQ(0, pipe(go));
 		child = fork();
 		ASSERT_GE(child, 0);
 		if (child == 0) {
+			/* As above: the load may outlast a fault loop started at once. */
+			close(go[1]);
+			if (read(go[0], &c, 1) != 1)
+				_exit(4);
 			fault_loop(2);
 			_exit(0);
 		}
+		close(go[0]);
 		snprintf(params, sizeof(params), "pid=%d", child);
 		ASSERT_EQ(0, gg_load(params));
+		ASSERT_EQ(1, write(go[1], &c, 1));
+		close(go[1]);
 		usleep(200000);
 		cat = fork();
 		ASSERT_GE(cat, 0);
