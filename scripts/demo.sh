@@ -12,7 +12,7 @@
 #   PROGRAM.png/.svg `gogrowth plot` of it (scripts/demo-plot.sh, checked)
 #   runs.txt         what made each: command, Go release, kernel, date
 # PROGRAM is e.g. go-slice-1.27. The paths are printed at the end. The plots
-# are drawn by a gogrowth built with cairo in $(cache_dir)/demo/tool (the
+# are drawn by a gogrowth built with cairo in $(cache_dir)/demo/tree (the
 # tree's userspace/gogrowth is the static guest build, without plotting).
 #
 # GG_DEMO_FROM=FILE reads the guest's output from FILE (an earlier run's
@@ -85,13 +85,18 @@ done >"$out/runs.txt"
 if [ -n "${GG_DEMO_TOOL:-}" ]; then
 	tool=$GG_DEMO_TOOL
 else
-	tool_dir=$(cache_dir)/demo/tool
+	# The tree's layout, as the Makefile finds the shared record header and
+	# formatter (../include/uapi, ../module).
+	tree=$(cache_dir)/demo/tree
+	tool_dir=$tree/userspace
 	tool=$tool_dir/gogrowth
-	mkdir -p "$tool_dir"
-	exec 9>"$tool_dir/.lock"
+	mkdir -p "$tool_dir" "$tree/module" "$tree/include/uapi/linux"
+	exec 9>"$tree/.lock"
 	flock 9
-	for f in "$top"/userspace/Makefile "$top"/userspace/*.[ch]; do
-		cmp -s "$f" "$tool_dir/${f##*/}" || cp "$f" "$tool_dir/"
+	for f in "$top"/userspace/Makefile "$top"/userspace/*.[ch] "$top"/module/format.c \
+		"$top"/module/*.h "$top"/include/uapi/linux/*.h; do
+		rel=${f#"$top"/}
+		cmp -s "$f" "$tree/$rel" || cp "$f" "$tree/$rel"
 	done
 	make -s -C "$tool_dir" PLOT=1 gogrowth >&2 ||
 		die "building gogrowth with plotting in $tool_dir failed (it needs cairo: apt-get install libcairo2-dev pkg-config); the recordings are in $out"
