@@ -143,5 +143,17 @@ else
 	ok "demo.sh fails on a guest output without recordings: $(tail -n 1 "$work/demo.out")"
 fi
 
+# --- the plotting gogrowth demo.sh builds itself (make demo without GG_DEMO_TOOL) ---
+# In a cache of its own, so that it is built from this tree's sources: it needs the shared
+# record header and the module's formatter beside userspace/, as the tree has them.
+if GOGROWTH_CACHE=$work/cache GG_DEMO_FROM=$work/results.log DEMO_OUT=$work/built \
+	"$top/scripts/demo.sh" 6.1 >"$work/built.out" 2>&1 &&
+	[ -s "$work/built/go-slice-1.27.png" ] && [ -s "$work/built/go-swiss-1.24.svg" ]; then
+	ok "demo.sh builds its own plotting gogrowth from the tree and draws both recordings"
+else
+	notok "demo.sh could not build its plotting gogrowth or draw with it:"
+	tail -n 5 "$work/built.out"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
