@@ -436,9 +436,9 @@ static struct ring_buffer_event *gg_live_peek(void *ctx, int cpu)
 
 /*
  * Whether gg_ring_consume() finds a record now: the same peek, not
- * ring_buffer_empty(). The two can disagree (pages holding only padding
- * count as content for empty()), and a reader woken by empty() that then
- * found nothing to consume went round without ever sleeping.
+ * ring_buffer_empty(). The two can disagree (records the reader never gets,
+ * Documentation/guarantees.md, "Known problems"), and a reader woken by
+ * empty() that then found nothing to consume went round without sleeping.
  */
 bool gg_ring_has_data(void)
 {
