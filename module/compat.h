@@ -7,6 +7,7 @@
 #ifndef GOGROWTH_COMPAT_H
 #define GOGROWTH_COMPAT_H
 
+#include <linux/ftrace.h>
 #include <linux/limits.h>
 #include <linux/mm_types.h>
 #include <linux/ptrace.h>
@@ -37,6 +38,18 @@ static inline void gg_rb_unlock_commit(struct trace_buffer *buf,
 {
 	ring_buffer_unlock_commit(buf, ev);
 }
+#endif
+
+/*
+ * 6.2, "ftrace: rename ftrace_instruction_pointer_set() ->
+ * ftrace_regs_set_instruction_pointer()": what an IPMODIFY callback calls to
+ * send the call elsewhere (redirect.c).
+ */
+#if GG_KVER >= 602
+#define gg_ftrace_set_ip(fregs, ip) \
+	ftrace_regs_set_instruction_pointer(fregs, ip)
+#else
+#define gg_ftrace_set_ip(fregs, ip) ftrace_instruction_pointer_set(fregs, ip)
 #endif
 
 /*

@@ -12,6 +12,8 @@
 
 const char *gg_hook_kind(const struct gg_hook *h)
 {
+	if (h->redirected)
+		return "redirect";
 	if (GG_HOOK_FPROBE)
 		return "fprobe";
 	return h->has_exit ? "kretprobe" : "kprobe";
@@ -19,6 +21,17 @@ const char *gg_hook_kind(const struct gg_hook *h)
 
 static int gg_hook_register(struct gg_hook *h)
 {
+	int ret;
+
+	if (h->redirect) {
+		ret = gg_redirect_register(h->redirect);
+		if (!ret) {
+			h->redirected = true;
+			return 0;
+		}
+		pr_info("%s: no redirect (%d), a %s instead\n", h->symbol, ret,
+			gg_hook_kind(h));
+	}
 #if GG_HOOK_FPROBE
 #if GG_FPROBE_MAXACTIVE
 	/* The rethook pool; its default is 2 per CPU and function. */
@@ -58,9 +71,16 @@ int gg_hooks_register(struct gg_hook *const *hooks, unsigned int n)
 
 void gg_hooks_unregister(struct gg_hook *const *hooks, unsigned int n)
 {
-#if GG_HOOK_FPROBE
 	unsigned int i;
 
+	for (i = 0; i < n; i++) {
+		if (!hooks[i]->on || !hooks[i]->redirected)
+			continue;
+		gg_redirect_unregister(hooks[i]->redirect);
+		hooks[i]->redirected = false;
+		hooks[i]->on = false;
+	}
+#if GG_HOOK_FPROBE
 	/* Each waits for an RCU grace period: no batch call is exported. */
 	for (i = 0; i < n; i++) {
 		if (!hooks[i]->on)

@@ -22,6 +22,10 @@
  * An entry-only probe: GG_DEFINE_ENTRY_HOOK(gg_hook_my, "symbol", my_entry)
  * with void my_entry(gg_hook_regs_t *regs).
  *
+ * A return probe on an exported function may also name a redirect
+ * (redirect.h) before it is registered: the redirect is tried first, and
+ * the hook above is the fallback where the kernel refuses it.
+ *
  * Handlers run in the hook's context on every kernel: preemption off, no
  * sleeping, no faults, bounded work. The hook's recursion guard drops a
  * nested hit (counted in nmissed by kprobes and 6.4..6.13's fprobe, not by
@@ -37,12 +41,15 @@
 #include <linux/types.h>
 
 #include "compat.h"
+#include "redirect.h"
 
 struct gg_hook {
 	const char *symbol;
 	int maxactive;		/* exits pending at once, where there is a pool */
 	bool has_exit;
 	bool on;
+	struct gg_redirect *redirect;	/* tried first, where set */
+	bool redirected;		/* the redirect is what is on */
 #if GG_HOOK_FPROBE
 	struct fprobe fp;
 #else
@@ -55,16 +62,20 @@ int gg_hooks_register(struct gg_hook *const *hooks, unsigned int n);
 /* Waits for handlers still running; safe on hooks that are not registered. */
 void gg_hooks_unregister(struct gg_hook *const *hooks, unsigned int n);
 
-/* "fprobe", "kretprobe" or "kprobe": what stats names. */
+/* "redirect", "fprobe", "kretprobe" or "kprobe": what stats names. */
 const char *gg_hook_kind(const struct gg_hook *h);
 
 /* Hits the hook dropped (recursion, no free instance) since registration. */
 static inline unsigned long gg_hook_missed(const struct gg_hook *h)
 {
+	unsigned long redirect_missed = 0;
+
+	if (h->redirect)
+		redirect_missed = atomic_long_read(&h->redirect->missed);
 #if GG_HOOK_FPROBE
-	return READ_ONCE(h->fp.nmissed);
+	return redirect_missed + READ_ONCE(h->fp.nmissed);
 #else
-	return READ_ONCE(h->rp.kp.nmissed) +
+	return redirect_missed + READ_ONCE(h->rp.kp.nmissed) +
 	       (unsigned int)READ_ONCE(h->rp.nmissed);
 #endif
 }

@@ -61,20 +61,19 @@ struct gg_fault_data {
 	struct gg_pte_snapshot snap;
 };
 
-static int gg_fault_entry(struct gg_fault_data *d, gg_hook_regs_t *regs)
+/* handle_mm_fault()'s arguments; 0 when the call is the target's. */
+static int gg_fault_begin(struct gg_fault_data *d, struct vm_area_struct *vma,
+			  unsigned long address, unsigned int flags,
+			  struct pt_regs *uregs)
 {
 	unsigned long base, lo, hi;
-	struct vm_area_struct *vma;
-	struct pt_regs *uregs;
 	struct gg_walk old;
 
 	if (!gg_tracing_current())
 		return 1;
-	vma = (struct vm_area_struct *)gg_hook_arg(regs, 0);
-	uregs = (struct pt_regs *)gg_hook_arg(regs, 3);
 	d->mm = vma->vm_mm;
-	d->addr = gg_hook_arg(regs, 1);
-	d->flags = (unsigned int)gg_hook_arg(regs, 2);
+	d->addr = address;
+	d->flags = flags;
 	if (!uregs) {
 		/* get_user_pages() and friends pass no register state. */
 		d->origin = GG_ORIGIN_GUP;
@@ -138,13 +137,13 @@ static void gg_fault_ptes(const struct gg_fault_data *d,
 	p->end = p->start + size;
 }
 
-static void gg_fault_ret(struct gg_fault_data *d, gg_hook_regs_t *regs)
+static void gg_fault_end(struct gg_fault_data *d, vm_fault_t ret)
 {
 	struct gg_ev_fault e = {};
 	struct gg_ptes ptes;
 	struct gg_walk now;
 
-	e.vmf = (u32)gg_hook_ret(regs);
+	e.vmf = (__force u32)ret;
 	if (d->mm != current->mm &&
 	    (e.vmf & (__force u32)(VM_FAULT_RETRY | VM_FAULT_COMPLETED))) {
 		now.val = 0;
@@ -183,13 +182,61 @@ static void gg_fault_ret(struct gg_fault_data *d, gg_hook_regs_t *regs)
 	gg_emit(GG_EV_FAULT, d->mm, &e, GG_FAULT_RAW_LEN);
 }
 
+/* The probe, where the redirect below is refused. */
+static int gg_fault_entry(struct gg_fault_data *d, gg_hook_regs_t *regs)
+{
+	return gg_fault_begin(d,
+			      (struct vm_area_struct *)gg_hook_arg(regs, 0),
+			      gg_hook_arg(regs, 1),
+			      (unsigned int)gg_hook_arg(regs, 2),
+			      (struct pt_regs *)gg_hook_arg(regs, 3));
+}
+
+static void gg_fault_ret(struct gg_fault_data *d, gg_hook_regs_t *regs)
+{
+	gg_fault_end(d, (__force vm_fault_t)(u32)gg_hook_ret(regs));
+}
+
 GG_DEFINE_RET_HOOK(gg_hook_fault, "handle_mm_fault", gg_fault_entry,
 		   gg_fault_ret, struct gg_fault_data, GG_FAULT_MAXACTIVE);
+
+static struct gg_redirect gg_fault_redirect;
+
+/*
+ * The target's calls of handle_mm_fault() land here (redirect.h), with its
+ * arguments: the prototype must be the same. The handlers' context is kept
+ * (preemption off), and the fault itself runs as it would have, sleeping
+ * if it must; the entry data lives on this stack.
+ */
+static vm_fault_t gg_fault_wrapper(struct vm_area_struct *vma,
+				   unsigned long address, unsigned int flags,
+				   struct pt_regs *regs)
+{
+	struct gg_fault_data d;
+	vm_fault_t ret;
+	bool traced;
+
+	gg_redirect_enter(&gg_fault_redirect);
+	preempt_disable();
+	traced = !gg_fault_begin(&d, vma, address, flags, regs);
+	preempt_enable();
+	ret = handle_mm_fault(vma, address, flags, regs);
+	if (traced) {
+		preempt_disable();
+		gg_fault_end(&d, ret);
+		preempt_enable();
+	}
+	gg_redirect_leave(&gg_fault_redirect);
+	return ret;
+}
 
 static struct gg_hook *const gg_fault_hooks[] = { &gg_hook_fault };
 
 int gg_probe_fault_register(void)
 {
+	gg_fault_redirect.func = (unsigned long)handle_mm_fault;
+	gg_fault_redirect.wrapper = (unsigned long)gg_fault_wrapper;
+	gg_hook_fault.redirect = &gg_fault_redirect;
 	return gg_hooks_register(gg_fault_hooks, ARRAY_SIZE(gg_fault_hooks));
 }
 

@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unloading gogrowth while it works: a target faulting on every CPU, and a
- * reader blocked on the pipe. Unload must finish (or refuse, while a file is
- * open) without hanging, and the target must not notice.
+ * Unloading gogrowth while it works: a target faulting on every CPU, a
+ * target asleep inside a fault, and a reader blocked on the pipe. Unload
+ * must finish (or refuse, while a file is open) without hanging, and the
+ * target must not notice.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/userfaultfd.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -220,6 +225,127 @@ TEST_F_TIMEOUT(teardown, unload_while_snapshot_reader_runs, 120)
 		EXPECT_EQ(child, waitpid(child, &status, 0));
 		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
+}
+
+/*
+ * A target asleep in handle_mm_fault() (a userfaultfd page nobody has
+ * filled yet) while the module unloads. Where the fault is a redirect, the
+ * target sleeps inside the module's wrapper: the unload must wait for it
+ * to come back out (module/redirect.c), and finish once the page is
+ * filled; freeing the module's text under it would oops on its return,
+ * which the guest's log check reports.
+ */
+struct uffd_target {
+	int uffd;
+	char *page;
+	int seen_fd;	/* the handler writes a byte here on the fault */
+	int fill_fd;	/* and fills the page once a byte comes here */
+};
+
+static void *uffd_handler(void *arg)
+{
+	struct uffd_target *t = arg;
+	struct uffdio_copy copy = { 0 };
+	struct uffd_msg msg;
+	struct pollfd pfd = { .fd = t->uffd, .events = POLLIN };
+	char *src, c = 'f';
+
+	if (poll(&pfd, 1, 30000) != 1 || read(t->uffd, &msg, sizeof(msg)) != sizeof(msg) ||
+	    msg.event != UFFD_EVENT_PAGEFAULT)
+		_exit(5);
+	if (write(t->seen_fd, &c, 1) != 1 || read(t->fill_fd, &c, 1) != 1)
+		_exit(6);
+	src = mmap(NULL, GG_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (src == MAP_FAILED)
+		_exit(7);
+	memset(src, 0x5a, GG_PAGE_SIZE);
+	copy.dst = (unsigned long)t->page;
+	copy.src = (unsigned long)src;
+	copy.len = GG_PAGE_SIZE;
+	if (ioctl(t->uffd, UFFDIO_COPY, &copy))
+		_exit(8);
+	return NULL;
+}
+
+TEST_F_TIMEOUT(teardown, unload_while_target_sleeps_in_a_fault, 120)
+{
+	int go[2], seen[2], fill[2], status, unload_ret = 0;
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffd_target t;
+	char params[32], c = 'g', *stats;
+	bool redirect;
+	double start;
+	pid_t child, unloader;
+
+	t.uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (t.uffd < 0)
+		SKIP(return, "no userfaultfd: %s", strerror(errno));
+	close(t.uffd);
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(seen));
+	ASSERT_EQ(0, pipe(fill));
+	t.seen_fd = seen[1];
+	t.fill_fd = fill[0];
+
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (child == 0) {
+		pthread_t th;
+
+		/* Registered here: a fork leaves the child's ranges unregistered. */
+		t.uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+		if (t.uffd < 0 || ioctl(t.uffd, UFFDIO_API, &api))
+			_exit(10);
+		t.page = mmap(NULL, GG_PAGE_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (t.page == MAP_FAILED)
+			_exit(11);
+		reg.range.start = (unsigned long)t.page;
+		reg.range.len = GG_PAGE_SIZE;
+		if (ioctl(t.uffd, UFFDIO_REGISTER, &reg))
+			_exit(12);
+		if (read(go[0], &c, 1) != 1)
+			_exit(4);
+		if (pthread_create(&th, NULL, uffd_handler, &t))
+			_exit(3);
+		t.page[0] = 1;	/* sleeps until the handler fills the page */
+		pthread_join(th, NULL);
+		_exit(t.page[1] == 0x5a ? 0 : 9);
+	}
+	snprintf(params, sizeof(params), "pid=%d", child);
+	ASSERT_EQ(0, gg_load(params));
+	stats = gg_read_file("stats", NULL);
+	ASSERT_NE(NULL, stats);
+	redirect = strstr(stats, " handle_mm_fault redirect");
+	free(stats);
+	ASSERT_EQ(1, write(go[1], &c, 1));
+	ASSERT_EQ(1, read(seen[0], &c, 1)) TH_LOG("the target's fault never reached userfaultfd");
+	usleep(200000);	/* from the handler's wake-up to the target asleep */
+
+	unloader = fork();
+	ASSERT_GE(unloader, 0);
+	if (unloader == 0)
+		_exit(-gg_unload() & 0xff);
+	usleep(1500000);
+	if (redirect) {
+		/* The target is inside the module's wrapper: the unload waits. */
+		EXPECT_EQ(0, waitpid(unloader, &status, WNOHANG))
+			TH_LOG("the unload finished with a task asleep in the redirected fault");
+	}
+	start = now();
+	ASSERT_EQ(1, write(fill[1], &c, 1));
+	ASSERT_EQ(unloader, waitpid(unloader, &status, 0));
+	if (WIFEXITED(status))
+		unload_ret = WEXITSTATUS(status);
+	EXPECT_TRUE(WIFEXITED(status) && unload_ret == 0) TH_LOG("unload: status %#x", status);
+	TH_LOG("%s: the unload ended %.2f s after the page was filled",
+	       redirect ? "redirect" : "probe", now() - start);
+	EXPECT_LT(now() - start, 10.0);
+	EXPECT_FALSE(gg_is_loaded());
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("target ended with status %#x", status);
 }
 
 TEST_HARNESS_MAIN

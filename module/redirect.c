@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Redirects (redirect.h): an IPMODIFY ftrace_ops whose callback sends the
+ * traced process's calls to the module's wrapper.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/module.h>
+#include <linux/rcupdate.h>
+#include <linux/trace_recursion.h>
+
+#include "compat.h"
+#include "redirect.h"
+#include "target.h"
+
+/*
+ * Runs on every call of the function, by every process: it must stay this
+ * short. It runs with preemption enabled (the argument trampoline), so the
+ * recursion lock, which disables it, comes first.
+ */
+static void notrace gg_redirect_call(unsigned long ip, unsigned long parent_ip,
+				     struct ftrace_ops *ops,
+				     struct ftrace_regs *fregs)
+{
+	struct gg_redirect *r = container_of(ops, struct gg_redirect, ops);
+	int bit;
+
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (bit < 0) {
+		/* Whose call it was cannot be asked safely here. */
+		atomic_long_inc(&r->missed);
+		return;
+	}
+	/* The wrapper's own call goes on into the function. */
+	if (gg_tracing_current() && !within_module(parent_ip, THIS_MODULE))
+		gg_ftrace_set_ip(fregs, r->wrapper);
+	ftrace_test_recursion_unlock(bit);
+}
+
+int gg_redirect_register(struct gg_redirect *r)
+{
+	int ret;
+
+	atomic_set(&r->inside, 0);
+	atomic_long_set(&r->missed, 0);
+	r->ops.func = gg_redirect_call;
+	r->ops.flags = FTRACE_OPS_FL_IPMODIFY;
+	/* As livepatch: without argument trampolines, IPMODIFY needs pt_regs. */
+	if (!IS_ENABLED(CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS))
+		r->ops.flags |= FTRACE_OPS_FL_SAVE_REGS;
+	ret = ftrace_set_filter_ip(&r->ops, r->func, 0, 0);
+	if (ret)
+		return ret;
+	ret = register_ftrace_function(&r->ops);
+	if (ret)
+		ftrace_set_filter_ip(&r->ops, r->func, 1, 0);
+	return ret;
+}
+
+void gg_redirect_unregister(struct gg_redirect *r)
+{
+	unsigned int waited = 0;
+
+	unregister_ftrace_function(&r->ops);
+	ftrace_set_filter_ip(&r->ops, r->func, 1, 0);
+	/*
+	 * A task sent to the wrapper may not have counted itself in yet; once
+	 * every task has scheduled voluntarily or been in user space since the
+	 * callback stopped, each one is counted or gone.
+	 */
+	synchronize_rcu_tasks();
+	while (atomic_read_acquire(&r->inside)) {
+		/* A fault can wait long: on I/O, on userfaultfd. */
+		if (++waited % 100 == 0)
+			pr_info("unload waits for %d calls in %ps\n",
+				atomic_read(&r->inside), (void *)r->wrapper);
+		msleep(100);
+	}
+	/* The last ones out may still be on the wrapper's final instructions. */
+	synchronize_rcu_tasks();
+}
