@@ -172,9 +172,9 @@ same_as_off() {
 		sort -u | while read -r t; do
 		echo "# off: $(grep "^$t " off.stats.counts)," \
 			"$1: $(grep "^$t " "$1.stats.counts"); their $t lines that differ" \
-			"(seq, tid, cr3 and pgd left out):"
-		grep " ev=$t " off.ring | cut -d' ' -f5- >"off.$t.lines"
-		grep " ev=$t " "$1.ring" | cut -d' ' -f5- >"$1.$t.lines"
+			"(what comes before ev= left out):"
+		grep " ev=$t " off.ring | sed 's/.* ev=/ev=/' >"off.$t.lines"
+		grep " ev=$t " "$1.ring" | sed 's/.* ev=/ev=/' >"$1.$t.lines"
 		diff -u "off.$t.lines" "$1.$t.lines" | grep '^[-+][^-+]' | cut -c1-150 | head -n 30 |
 			sed 's/^/#   /'
 	done
