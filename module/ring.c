@@ -8,6 +8,12 @@
  * off on its CPU, so the per-CPU counters, the pending-lost count and the
  * order of the (seq, ts) pair in the ring never interleave with another
  * write on the same CPU. None of the hooks runs in NMI context.
+ *
+ * Every entry of the ring carries, ahead of the record, its index among the
+ * entries written on its CPU. The kernel's ring buffer can drop entries a
+ * consuming reader never gets (Documentation/guarantees.md, "Known
+ * problems"); the consumers tell them by a jump of that index, and deliver
+ * a lost record for them instead of a silent gap.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -35,7 +41,29 @@ struct gg_cpu_stats {
 	u64 recorded;
 	u64 lost;
 	u64 pending;		/* lost since the last record on this CPU */
+	u64 written;		/* ring entries, events and lost records */
 	u64 by_type[GG_EV_NR];
+};
+
+/* What the ring holds per record. */
+struct gg_ring_ent {
+	u64 index;		/* the CPU's written count before this one */
+	struct gg_rec rec;
+};
+
+#define GG_ENT_SIZE(len) \
+	(offsetof(struct gg_ring_ent, rec) + sizeof(struct gg_hdr) + (len))
+
+/*
+ * The consumers' side, under gg_read_mutex: per CPU the index the next
+ * entry must have, and the entries found missing; one record held back
+ * while the lost record for the entries missing before it goes first.
+ */
+struct gg_consumed {
+	u64 *next_index;
+	u64 *undelivered;
+	bool held;
+	struct gg_rec held_rec;
 };
 
 struct gg_probe_ref {
@@ -48,6 +76,7 @@ struct gg_probe_ref {
 static struct trace_buffer *gg_buf;
 static unsigned long gg_buf_bytes;
 static DEFINE_PER_CPU(struct gg_cpu_stats, gg_stats);
+static struct gg_consumed gg_consumed;
 static atomic64_t gg_seq = ATOMIC64_INIT(0);
 static bool gg_enabled = true;
 static bool gg_paused;
@@ -76,10 +105,15 @@ int gg_ring_init(unsigned long bytes_per_cpu)
 	for_each_possible_cpu(cpu)
 		seqcount_init(&per_cpu_ptr(&gg_stats, cpu)->sc);
 	init_irq_work(&gg_iw, gg_iw_fn);
+	gg_consumed.next_index = kcalloc(nr_cpu_ids, sizeof(u64), GFP_KERNEL);
+	gg_consumed.undelivered = kcalloc(nr_cpu_ids, sizeof(u64), GFP_KERNEL);
 	/* No RB_FL_OVERWRITE: a full ring refuses new events, counted as lost. */
-	gg_buf = ring_buffer_alloc(bytes_per_cpu, 0);
-	if (!gg_buf)
+	if (gg_consumed.next_index && gg_consumed.undelivered)
+		gg_buf = ring_buffer_alloc(bytes_per_cpu, 0);
+	if (!gg_buf) {
+		gg_ring_free();
 		return -ENOMEM;
+	}
 	gg_buf_bytes = bytes_per_cpu;
 	return 0;
 }
@@ -97,6 +131,10 @@ void gg_ring_free(void)
 	if (gg_buf)
 		ring_buffer_free(gg_buf);
 	gg_buf = NULL;
+	kfree(gg_consumed.next_index);
+	kfree(gg_consumed.undelivered);
+	gg_consumed.next_index = NULL;
+	gg_consumed.undelivered = NULL;
 }
 
 bool gg_ring_shutting_down(void)
@@ -197,13 +235,16 @@ static void gg_fill_hdr(struct gg_hdr *h, enum gg_type type, u64 seq, u64 ts,
 static bool gg_write_lost(struct gg_cpu_stats *st, u64 ts)
 {
 	struct ring_buffer_event *ev;
+	struct gg_ring_ent *ent;
 	struct gg_rec *rec;
 	u32 len = sizeof(rec->u.lost);
 
-	ev = ring_buffer_lock_reserve(gg_buf, sizeof(rec->h) + len);
+	ev = ring_buffer_lock_reserve(gg_buf, GG_ENT_SIZE(len));
 	if (!ev)
 		return false;
-	rec = ring_buffer_event_data(ev);
+	ent = ring_buffer_event_data(ev);
+	ent->index = st->written++;
+	rec = &ent->rec;
 	gg_fill_hdr(&rec->h, GG_EV_LOST, atomic64_inc_return(&gg_seq), ts,
 		    NULL, len);
 	rec->u.lost.count = st->pending;
@@ -223,12 +264,12 @@ void gg_emit(enum gg_type type, const struct mm_struct *mm,
 	     const void *payload, u32 len)
 {
 	struct ring_buffer_event *ev;
+	struct gg_ring_ent *ent;
 	struct gg_cpu_stats *st;
-	struct gg_rec *rec;
 	unsigned long flags;
 	u64 seq, ts;
 
-	if (WARN_ON_ONCE(type >= GG_EV_NR || len > sizeof(rec->u)))
+	if (WARN_ON_ONCE(type >= GG_EV_NR || len > sizeof(ent->rec.u)))
 		return;
 	local_irq_save(flags);
 	if (!gg_recording())
@@ -253,12 +294,13 @@ void gg_emit(enum gg_type type, const struct mm_struct *mm,
 	gg_add(&st->by_type[type], 1);
 	if (st->pending && !gg_write_lost(st, ts))
 		goto lost;
-	ev = ring_buffer_lock_reserve(gg_buf, sizeof(rec->h) + len);
+	ev = ring_buffer_lock_reserve(gg_buf, GG_ENT_SIZE(len));
 	if (!ev)
 		goto lost;
-	rec = ring_buffer_event_data(ev);
-	gg_fill_hdr(&rec->h, type, seq, ts, mm, len);
-	memcpy(&rec->u, payload, len);
+	ent = ring_buffer_event_data(ev);
+	ent->index = st->written++;
+	gg_fill_hdr(&ent->rec.h, type, seq, ts, mm, len);
+	memcpy(&ent->rec.u, payload, len);
 	gg_rb_unlock_commit(gg_buf, ev);
 	gg_add(&st->recorded, 1);
 	raw_write_seqcount_end(&st->sc);
@@ -303,8 +345,12 @@ void gg_ring_clear(void)
 		st->recorded = 0;
 		st->lost = 0;
 		st->pending = 0;
+		st->written = 0;
 		memset(st->by_type, 0, sizeof(st->by_type));
+		gg_consumed.next_index[cpu] = 0;
+		gg_consumed.undelivered[cpu] = 0;
 	}
+	gg_consumed.held = false;
 	for (i = 0; i < gg_nprobes; i++)
 		gg_probes[i].base = gg_probe_missed(&gg_probes[i]);
 	gg_ring_rebase_missed();
@@ -352,6 +398,14 @@ void gg_ring_show_stats(struct seq_file *m)
 	seq_printf(m, "record_version %d\n", GG_RECORD_VERSION);
 	for_each_possible_cpu(cpu) {
 		gg_stats_snap(cpu, &snap);
+		/*
+		 * Entries the ring never delivered were recorded, and are lost
+		 * to the reader: counted as lost, and shown on their own.
+		 */
+		snap.pending = READ_ONCE(gg_consumed.undelivered[cpu]);
+		snap.recorded -= min(snap.pending, snap.recorded);
+		snap.lost += snap.pending;
+		total.pending += snap.pending;
 		total.generated += snap.generated;
 		total.recorded += snap.recorded;
 		total.lost += snap.lost;
@@ -359,10 +413,10 @@ void gg_ring_show_stats(struct seq_file *m)
 			total.by_type[i] += snap.by_type[i];
 		if (!cpu_online(cpu) && !snap.generated)
 			continue;
-		seq_printf(m, "cpu%d generated %llu recorded %llu lost %llu entries %lu bytes %lu\n",
+		seq_printf(m, "cpu%d generated %llu recorded %llu lost %llu entries %lu bytes %lu undelivered %llu\n",
 			   cpu, snap.generated, snap.recorded, snap.lost,
 			   ring_buffer_entries_cpu(gg_buf, cpu),
-			   ring_buffer_bytes_cpu(gg_buf, cpu));
+			   ring_buffer_bytes_cpu(gg_buf, cpu), snap.pending);
 	}
 	seq_puts(m, "events");
 	for (i = 0; i < GG_EV_NR; i++) {
@@ -370,8 +424,8 @@ void gg_ring_show_stats(struct seq_file *m)
 			continue;
 		seq_printf(m, " %s %llu", gg_type_name(i), total.by_type[i]);
 	}
-	seq_printf(m, "\ntotal generated %llu recorded %llu lost %llu\n",
-		   total.generated, total.recorded, total.lost);
+	seq_printf(m, "\ntotal generated %llu recorded %llu lost %llu undelivered %llu\n",
+		   total.generated, total.recorded, total.lost, total.pending);
 	seq_puts(m, "missed_probes");
 	/* Pairs with the release in gg_ring_track_probe(). */
 	nprobes = smp_load_acquire(&gg_nprobes);
@@ -397,6 +451,11 @@ void gg_ring_read_unlock(void)
 	mutex_unlock(&gg_read_mutex);
 }
 
+static struct gg_ring_ent *gg_ent(struct ring_buffer_event *ev)
+{
+	return ring_buffer_event_data(ev);
+}
+
 static bool gg_before(const struct gg_hdr *a, const struct gg_hdr *b)
 {
 	if (a->ts != b->ts)
@@ -420,7 +479,7 @@ static int gg_oldest_cpu(struct ring_buffer_event *(*peek)(void *ctx, int cpu),
 
 		if (!ev)
 			continue;
-		h = ring_buffer_event_data(ev);
+		h = &gg_ent(ev)->rec.h;
 		if (best_cpu < 0 || gg_before(h, &best)) {
 			best = *h;
 			best_cpu = cpu;
@@ -442,15 +501,19 @@ static struct ring_buffer_event *gg_live_peek(void *ctx, int cpu)
  */
 bool gg_ring_has_data(void)
 {
-	return gg_oldest_cpu(gg_live_peek, NULL) >= 0;
+	return READ_ONCE(gg_consumed.held) ||
+	       gg_oldest_cpu(gg_live_peek, NULL) >= 0;
 }
 
 static void gg_copy(struct gg_rec *out, struct ring_buffer_event *ev)
 {
-	size_t n = min_t(size_t, ring_buffer_event_length(ev), sizeof(*out));
+	size_t n = ring_buffer_event_length(ev);
 
+	n = n > offsetof(struct gg_ring_ent, rec) ?
+		n - offsetof(struct gg_ring_ent, rec) : 0;
+	n = min(n, sizeof(*out));
 	memset(out, 0, sizeof(*out));
-	memcpy(out, ring_buffer_event_data(ev), n);
+	memcpy(out, &gg_ent(ev)->rec, n);
 	if (n < sizeof(out->h))
 		out->h.len = 0;
 	else
@@ -458,22 +521,61 @@ static void gg_copy(struct gg_rec *out, struct ring_buffer_event *ev)
 	gg_decode(out);
 }
 
+/*
+ * The lost record for @count entries of @cpu the ring never delivered,
+ * placed just before @next, the entry that came after them. It takes a seq
+ * of its own, as a lost record written by gg_write_lost() does.
+ */
+static void gg_undelivered_rec(struct gg_rec *out, int cpu, u64 count,
+			       const struct gg_hdr *next)
+{
+	memset(out, 0, sizeof(*out));
+	out->h.seq = atomic64_inc_return(&gg_seq);
+	out->h.ts = next->ts;
+	out->h.type = GG_EV_LOST;
+	out->h.cpu = cpu;
+	out->h.len = sizeof(out->u.lost);
+	out->u.lost.count = count;
+	gg_decode(out);
+}
+
 bool gg_ring_consume(struct gg_rec *out)
 {
 	struct ring_buffer_event *ev;
-	int best_cpu;
+	u64 index, missing;
+	int cpu;
 
 	mutex_lock(&gg_read_mutex);
-	best_cpu = gg_oldest_cpu(gg_live_peek, NULL);
-	if (best_cpu >= 0) {
-		ev = ring_buffer_consume(gg_buf, best_cpu, NULL, NULL);
-		if (ev)
-			gg_copy(out, ev);
-		else
-			best_cpu = -1;
+	if (gg_consumed.held) {
+		*out = gg_consumed.held_rec;
+		WRITE_ONCE(gg_consumed.held, false);
+		mutex_unlock(&gg_read_mutex);
+		return true;
+	}
+	cpu = gg_oldest_cpu(gg_live_peek, NULL);
+	if (cpu >= 0) {
+		ev = ring_buffer_consume(gg_buf, cpu, NULL, NULL);
+		if (ev) {
+			index = gg_ent(ev)->index;
+			missing = index > gg_consumed.next_index[cpu] ?
+				  index - gg_consumed.next_index[cpu] : 0;
+			gg_consumed.next_index[cpu] = index + 1;
+			if (missing) {
+				gg_copy(&gg_consumed.held_rec, ev);
+				WRITE_ONCE(gg_consumed.held, true);
+				WRITE_ONCE(gg_consumed.undelivered[cpu],
+					   gg_consumed.undelivered[cpu] + missing);
+				gg_undelivered_rec(out, cpu, missing,
+						   &gg_consumed.held_rec.h);
+			} else {
+				gg_copy(out, ev);
+			}
+		} else {
+			cpu = -1;
+		}
 	}
 	mutex_unlock(&gg_read_mutex);
-	return best_cpu >= 0;
+	return cpu >= 0;
 }
 
 struct gg_snap {
@@ -528,7 +630,7 @@ static struct ring_buffer_event *gg_snap_peek(struct gg_snap *s, int cpu)
 	const struct gg_hdr *h;
 
 	while ((ev = ring_buffer_iter_peek(s->it[cpu], NULL))) {
-		h = ring_buffer_event_data(ev);
+		h = &gg_ent(ev)->rec.h;
 		if (h->seq > s->max_seq)
 			return NULL;
 		if (h->seq > s->last[cpu])

@@ -20,7 +20,7 @@ stamp() { echo "BENCH time at=$(($(date +%s) - t_start)) what=$1"; }
 # ggwork prints "RESULT ns=... ops=... rate=..." last; print it without RESULT.
 work() { ./ggwork "$@" | sed -n 's/^RESULT //p' | tail -n 1; }
 # "key value" from `stats`: the value of the first line starting with key.
-stat_total() { sed -n "s/^total generated \([0-9]*\) recorded \([0-9]*\) lost \([0-9]*\)$/\\$1/p" $D/stats; }
+stat_total() { sed -n "s/^total generated \([0-9]*\) recorded \([0-9]*\) lost \([0-9]*\).*$/\\$1/p" $D/stats; }
 # Wait (at most 60 s) for the reader to empty the ring, or ftrace's buffer.
 gg_busy() { grep -q 'entries [1-9]' $D/stats; }
 ft_busy() { cat $T/per_cpu/cpu*/stats | grep -q '^entries: [1-9]'; }

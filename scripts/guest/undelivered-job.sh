@@ -12,7 +12,7 @@ i=1
 while [ $i -le "$ROUNDS" ]; do
 	$T record --binary -o /tmp/out.ggr -- ./ggwork fault 256 0 2 >/dev/null 2>/tmp/rec.err
 	rc=$?
-	recorded=$(sed -n 's/^total generated [0-9]* recorded \([0-9]*\) lost [0-9]*$/\1/p' $D/stats)
+	recorded=$(sed -n 's/^total generated [0-9]* recorded \([0-9]*\) lost [0-9]*.*$/\1/p' $D/stats)
 	$T print /tmp/out.ggr >/tmp/out.txt
 	got=$(grep -vc ' ev=lost ' /tmp/out.txt)
 	gaps=$(sed 's/^seq=\([0-9]*\) .*/\1/' /tmp/out.txt | sort -n |
