@@ -16,8 +16,9 @@
 
 /*
  * Runs on every call of the function, by every process: it must stay this
- * short. It runs with preemption enabled (the argument trampoline), so the
- * recursion lock, which disables it, comes first.
+ * short. It runs with preemption enabled (the argument trampoline): after
+ * the first test, which calls nothing, the recursion lock, which disables
+ * it, comes before anything that calls out.
  */
 static void notrace gg_redirect_call(unsigned long ip, unsigned long parent_ip,
 				     struct ftrace_ops *ops,
@@ -26,6 +27,9 @@ static void notrace gg_redirect_call(unsigned long ip, unsigned long parent_ip,
 	struct gg_redirect *r = container_of(ops, struct gg_redirect, ops);
 	int bit;
 
+	/* Two loads and a compare, no call: what every other process pays. */
+	if (likely(!gg_may_be_target(current)))
+		return;
 	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (bit < 0) {
 		/* Whose call it was cannot be asked safely here. */

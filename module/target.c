@@ -65,6 +65,7 @@ enum gg_tgt_op {
 /* Writers hold gg_tgt_lock; readers use RCU (gg_tgt) or READ_ONCE (gg_mm). */
 static struct gg_target __rcu *gg_tgt;
 static struct mm_struct *gg_mm;
+pid_t gg_tgid_hint;
 static DEFINE_SPINLOCK(gg_tgt_lock);
 /* Serialises pid writes, so that a write of the same pid is a no-op. */
 static DEFINE_MUTEX(gg_set_mutex);
@@ -104,6 +105,8 @@ static bool gg_tgt_change(enum gg_tgt_op op, struct gg_target *t,
 	switch (op) {
 	case GG_TGT_SET:
 		retired = cur;
+		/* Before the target: the hint must match whenever gg_tgt does. */
+		WRITE_ONCE(gg_tgid_hint, pid_nr(t->pid));
 		rcu_assign_pointer(gg_tgt, t);
 		WRITE_ONCE(gg_mm, mm);
 		applied = true;
@@ -112,6 +115,7 @@ static bool gg_tgt_change(enum gg_tgt_op op, struct gg_target *t,
 		retired = cur;
 		RCU_INIT_POINTER(gg_tgt, NULL);
 		WRITE_ONCE(gg_mm, NULL);
+		WRITE_ONCE(gg_tgid_hint, 0);
 		applied = cur;
 		break;
 	case GG_TGT_EXIT_CLAIM:
@@ -124,6 +128,7 @@ static bool gg_tgt_change(enum gg_tgt_op op, struct gg_target *t,
 		if (cur && cur->pid == pid) {
 			retired = cur;
 			RCU_INIT_POINTER(gg_tgt, NULL);
+			WRITE_ONCE(gg_tgid_hint, 0);
 			applied = true;
 		}
 		break;

@@ -20,10 +20,24 @@ pid_t gg_target_nr(void);
 bool gg_is_target(struct task_struct *task);
 bool gg_is_target_mm(const struct mm_struct *mm);
 
+/*
+ * The target's global tgid, or 0: a test any context can afford before
+ * gg_is_target(), with no call and no RCU. It matches whenever the target
+ * does (it is written first), and may match a process that is not the
+ * target (a reused pid, a retarget under way); only gg_is_target() decides.
+ */
+extern pid_t gg_tgid_hint;
+
+static inline bool gg_may_be_target(const struct task_struct *task)
+{
+	return READ_ONCE(gg_tgid_hint) == task->tgid;
+}
+
 /* Should a probe that hit in @current record anything? */
 static inline bool gg_tracing_current(void)
 {
-	return gg_recording() && gg_is_target(current);
+	return gg_may_be_target(current) && gg_recording() &&
+	       gg_is_target(current);
 }
 
 #endif /* GOGROWTH_TARGET_H */
