@@ -58,7 +58,7 @@ int gg_redirect_register(struct gg_redirect *r)
 		return ret;
 	ret = register_ftrace_function(&r->ops);
 	if (ret)
-		ftrace_set_filter_ip(&r->ops, r->func, 1, 0);
+		ftrace_free_filter(&r->ops);
 	return ret;
 }
 
@@ -67,7 +67,7 @@ void gg_redirect_unregister(struct gg_redirect *r)
 	unsigned int waited = 0;
 
 	unregister_ftrace_function(&r->ops);
-	ftrace_set_filter_ip(&r->ops, r->func, 1, 0);
+	ftrace_free_filter(&r->ops);
 	/*
 	 * A task sent to the wrapper may not have counted itself in yet; once
 	 * every task has scheduled voluntarily or been in user space since the
