@@ -22,7 +22,15 @@ work() { ./ggwork "$@" | sed -n 's/^RESULT //p' | tail -n 1; }
 # "key value" from `stats`: the value of the first line starting with key.
 stat_total() { sed -n "s/^total generated \([0-9]*\) recorded \([0-9]*\) lost \([0-9]*\).*$/\\$1/p" $D/stats; }
 # Wait (at most 60 s) for the reader to empty the ring, or ftrace's buffer.
-gg_busy() { grep -q 'entries [1-9]' $D/stats; }
+# A CPU's ring holds events still to read: the kernel's entries count beyond those it will
+# never deliver (stats' undelivered, Documentation/guarantees.md, "Known problems").
+gg_busy() {
+	awk '$1 ~ /^cpu[0-9]/ {
+		e = u = 0
+		for (i = 2; i < NF; i++) { if ($i == "entries") e = $(i + 1); if ($i == "undelivered") u = $(i + 1) }
+		if (e > u) busy = 1
+	} END { exit !busy }' $D/stats
+}
 ft_busy() { cat $T/per_cpu/cpu*/stats | grep -q '^entries: [1-9]'; }
 ft_entries() { cat $T/per_cpu/cpu*/stats | awk '/^entries:/{n += $2} END{print n + 0}'; }
 # trace_pipe_raw hands out whole pages on 7.x: the events on a CPU's page
