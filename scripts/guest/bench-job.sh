@@ -21,6 +21,8 @@ stamp() { echo "BENCH time at=$(($(date +%s) - t_start)) what=$1"; }
 work() { ./ggwork "$@" | sed -n 's/^RESULT //p' | tail -n 1; }
 # "key value" from `stats`: the value of the first line starting with key.
 stat_total() { sed -n "s/^total generated \([0-9]*\) recorded \([0-9]*\) lost \([0-9]*\).*$/\\$1/p" $D/stats; }
+# Of the lost: the entries the kernel's ring buffer took and never handed out (not a full ring).
+stat_undelivered() { sed -n 's/^total .* undelivered \([0-9]*\).*$/\1/p' $D/stats; }
 # Wait (at most 60 s) for the reader to empty the ring, or ftrace's buffer.
 # A CPU's ring holds events still to read: the kernel's entries count beyond those it will
 # never deliver (stats' undelivered, Documentation/guarantees.md, "Known problems").
@@ -330,8 +332,9 @@ for step in $LADDER; do
 	kill $rd
 	wait $rd 2>/dev/null
 	lost=$(stat_total 3)
-	echo "BENCH ladder target_rate=$rate threads=$thr win=$win $r events=$(stat_total 2) lost=$lost"
-	[ "$lost" = 0 ] && break
+	und=$(stat_undelivered)
+	echo "BENCH ladder target_rate=$rate threads=$thr win=$win $r events=$(stat_total 2) lost=$lost undelivered=${und:-0}"
+	[ "$((lost - ${und:-0}))" = 0 ] && break
 done
 rmmod gogrowth || exit 1
 
