@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Reproduce the known problem of Documentation/guarantees.md ("Known problems"):
-# events the module recorded that events_raw never delivers. Boots the guest
+# entries the kernel's ring buffer never hands to a consumer, and whether every
+# one of them reaches the recording as a lost record. Boots the guest
 # of KVER (default 6.1) and runs scripts/guest/undelivered-job.sh there.
 #
 # Usage: scripts/undelivered.sh [KVER] [ROUNDS]
