@@ -107,6 +107,8 @@ int gg_trace_open(struct gg_trace *trace, const char *who, bool clear, bool want
 		trace->lost_before = 0;
 	if (read_total(" recorded ", &trace->recorded_before))
 		trace->recorded_before = 0;
+	if (read_total(" undelivered ", &trace->undelivered_before))
+		trace->undelivered_before = 0;
 	trace->pipe_fd = open(GG_DEBUGFS_DIR "/events_raw", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (trace->pipe_fd < 0) {
 		fprintf(err, "gogrowth: %s: cannot open " GG_DEBUGFS_DIR "/events_raw: %s%s\n", who,
@@ -156,6 +158,15 @@ int gg_trace_lost(const struct gg_trace *trace, uint64_t *lost)
 	if (read_total_lost(&total))
 		return -1;
 	*lost = total >= trace->lost_before ? total - trace->lost_before : total;
+	return 0;
+}
+
+int gg_trace_undelivered(const struct gg_trace *trace, uint64_t *undelivered)
+{
+	uint64_t total;
+	if (read_total(" undelivered ", &total))
+		return -1;
+	*undelivered = total >= trace->undelivered_before ? total - trace->undelivered_before : total;
 	return 0;
 }
 

@@ -31,6 +31,7 @@ struct gg_trace {
 	uint64_t lines;  /* records streamed = events */
 	uint64_t lost_records;      /* of them, `lost` records (not events the module counted) */
 	uint64_t recorded_before;   /* stats' total recorded when we started */
+	uint64_t undelivered_before; /* stats' total undelivered when we started */
 	const char *who; /* command name for messages */
 	FILE *err;
 };
@@ -57,6 +58,12 @@ int gg_trace_missing(const struct gg_trace *trace, uint64_t *missing);
 int gg_trace_read_file(const char *name, char *buffer, size_t size);
 
 int gg_trace_lost(const struct gg_trace *trace, uint64_t *lost);
+/*
+ * Of those lost: stats' total undelivered since we started, the entries the kernel's ring buffer
+ * took and never handed out (guarantees.md, "Known problems"). 0 and *undelivered, or -1 when
+ * stats has no such figure (an older module) or is unreadable.
+ */
+int gg_trace_undelivered(const struct gg_trace *trace, uint64_t *undelivered);
 
 /*
  * Wait up to timeout_ms for events, then hand everything readable now to the sink.
