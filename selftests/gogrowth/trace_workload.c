@@ -18,7 +18,9 @@
  *   - this program's own file mapped and read (a file mmap, fault-around);
  *   - a fork whose child waits on a pipe while the parent writes 16 of
  *     the pages (copy on write; the parent runs alone until it waits, so
- *     that it copies the same pages every run), then exits;
+ *     that it copies the same pages every run), then every other anonymous
+ *     page it has (so that none is left shared when the child is gone),
+ *     then exits;
  *   - a thread that maps, writes and unmaps 8 pages, and exits (waited
  *     for until it has left the thread group);
  *   - everything unmapped, a marker, exit(0).
@@ -29,6 +31,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +76,62 @@ static void touch(char *p, long pages)
 
 	for (i = 0; i < pages; i++)
 		p[i * pg] = (char)i;
+}
+
+/*
+ * The anonymous pages present in the writable private mappings, listed
+ * before the fork. After it, a write to one of them copies it (and flushes
+ * its TLB entry) while the child's mm still maps it, and reuses it in
+ * place once that mm is gone, which may be later than the child's exit: a
+ * tool reading /proc, or memory reclaim walking page tables, holds the mm
+ * a while. The parent writes all of them while the child surely lives, so
+ * that every run copies the same pages. File pages are left out: a write
+ * copies those from the page cache whoever else maps them.
+ */
+#define PM_PRESENT	(1ULL << 63)
+#define PM_FILE		(1ULL << 61)
+#define MAX_ANON_PAGES	4096
+static unsigned long anon_page[MAX_ANON_PAGES];
+static long nanon;
+
+static void list_anon_pages(void)
+{
+	unsigned long start, end, a;
+	char line[512], perms[5];
+	uint64_t entry;
+	FILE *maps;
+	int pagemap;
+
+	maps = fopen("/proc/self/maps", "r");
+	pagemap = open("/proc/self/pagemap", O_RDONLY);
+	if (!maps || pagemap < 0)
+		die("/proc/self/maps or pagemap");
+	while (fgets(line, sizeof(line), maps)) {
+		if (sscanf(line, "%lx-%lx %4s", &start, &end, perms) != 3 ||
+		    perms[1] != 'w' || perms[3] != 'p')
+			continue;
+		for (a = start; a < end && nanon < MAX_ANON_PAGES; a += pg) {
+			if (pread(pagemap, &entry, sizeof(entry),
+				  (off_t)(a / pg * sizeof(entry))) != sizeof(entry))
+				die("pagemap");
+			if ((entry & PM_PRESENT) && !(entry & PM_FILE))
+				anon_page[nanon++] = a;
+		}
+	}
+	fclose(maps);
+	close(pagemap);
+}
+
+static void write_anon_pages(void)
+{
+	long i;
+
+	/* Atomic accesses: a store of the value just read is not optimised away. */
+	for (i = 0; i < nanon; i++) {
+		char *c = (char *)anon_page[i];
+
+		__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED), __ATOMIC_RELAXED);
+	}
 }
 
 static void *thread_fn(void *arg)
@@ -211,6 +270,7 @@ static int run(void)
 	pin_fifo(1);
 	if (pipe(pipefd))
 		die("pipe");
+	list_anon_pages();
 	child = fork();
 	if (child < 0)
 		die("fork");
@@ -222,6 +282,7 @@ static int run(void)
 	}
 	close(pipefd[0]);
 	touch(q, 16);
+	write_anon_pages();
 	close(pipefd[1]);
 	if (waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) != 0)
