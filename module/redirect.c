@@ -37,8 +37,10 @@ static void notrace gg_redirect_call(unsigned long ip, unsigned long parent_ip,
 		return;
 	}
 	/* The wrapper's own call goes on into the function. */
-	if (gg_tracing_current() && !within_module(parent_ip, THIS_MODULE))
+	if (gg_tracing_current() && !within_module(parent_ip, THIS_MODULE)) {
+		atomic_long_inc(&r->sent);
 		gg_ftrace_set_ip(fregs, r->wrapper);
+	}
 	ftrace_test_recursion_unlock(bit);
 }
 
@@ -48,6 +50,7 @@ int gg_redirect_register(struct gg_redirect *r)
 
 	atomic_set(&r->inside, 0);
 	atomic_long_set(&r->missed, 0);
+	atomic_long_set(&r->sent, 0);
 	r->ops.func = gg_redirect_call;
 	r->ops.flags = FTRACE_OPS_FL_IPMODIFY;
 	/* As livepatch: without argument trampolines, IPMODIFY needs pt_regs. */
@@ -66,14 +69,18 @@ void gg_redirect_unregister(struct gg_redirect *r)
 {
 	unsigned int waited = 0;
 
+	/*
+	 * For an ops of a module (FTRACE_OPS_FL_DYNAMIC), ftrace waits before
+	 * returning until no task is in the callback, and, on a preemptible
+	 * kernel, until every task has scheduled voluntarily or been in user
+	 * space (tasks RCU): a task sent to the wrapper has counted itself in
+	 * by then, or left.
+	 */
 	unregister_ftrace_function(&r->ops);
 	ftrace_free_filter(&r->ops);
-	/*
-	 * A task sent to the wrapper may not have counted itself in yet; once
-	 * every task has scheduled voluntarily or been in user space since the
-	 * callback stopped, each one is counted or gone.
-	 */
-	synchronize_rcu_tasks();
+	/* Nobody was ever sent (an idle load, say): nobody can be inside. */
+	if (!atomic_long_read(&r->sent))
+		return;
 	while (atomic_read_acquire(&r->inside)) {
 		/* A fault can wait long: on I/O, on userfaultfd. */
 		if (++waited % 100 == 0)

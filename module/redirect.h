@@ -30,6 +30,7 @@ struct gg_redirect {
 	struct ftrace_ops ops;
 	atomic_t inside;		/* tasks in the wrapper */
 	atomic_long_t missed;		/* target calls left unredirected */
+	atomic_long_t sent;		/* calls sent to the wrapper */
 };
 
 int gg_redirect_register(struct gg_redirect *r);
