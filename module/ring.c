@@ -378,6 +378,7 @@ static void gg_stats_snap(int cpu, struct gg_cpu_stats *out)
 void gg_ring_show_stats(struct seq_file *m)
 {
 	struct gg_cpu_stats snap, total = {};
+	u64 undelivered, total_undelivered = 0;
 	unsigned int i, nprobes;
 	unsigned long flags;
 	int cpu;
@@ -402,10 +403,10 @@ void gg_ring_show_stats(struct seq_file *m)
 		 * Entries the ring never delivered were recorded, and are lost
 		 * to the reader: counted as lost, and shown on their own.
 		 */
-		snap.pending = READ_ONCE(gg_consumed.undelivered[cpu]);
-		snap.recorded -= min(snap.pending, snap.recorded);
-		snap.lost += snap.pending;
-		total.pending += snap.pending;
+		undelivered = READ_ONCE(gg_consumed.undelivered[cpu]);
+		snap.recorded -= min(undelivered, snap.recorded);
+		snap.lost += undelivered;
+		total_undelivered += undelivered;
 		total.generated += snap.generated;
 		total.recorded += snap.recorded;
 		total.lost += snap.lost;
@@ -416,7 +417,7 @@ void gg_ring_show_stats(struct seq_file *m)
 		seq_printf(m, "cpu%d generated %llu recorded %llu lost %llu entries %lu bytes %lu undelivered %llu\n",
 			   cpu, snap.generated, snap.recorded, snap.lost,
 			   ring_buffer_entries_cpu(gg_buf, cpu),
-			   ring_buffer_bytes_cpu(gg_buf, cpu), snap.pending);
+			   ring_buffer_bytes_cpu(gg_buf, cpu), undelivered);
 	}
 	seq_puts(m, "events");
 	for (i = 0; i < GG_EV_NR; i++) {
@@ -425,7 +426,7 @@ void gg_ring_show_stats(struct seq_file *m)
 		seq_printf(m, " %s %llu", gg_type_name(i), total.by_type[i]);
 	}
 	seq_printf(m, "\ntotal generated %llu recorded %llu lost %llu undelivered %llu\n",
-		   total.generated, total.recorded, total.lost, total.pending);
+		   total.generated, total.recorded, total.lost, total_undelivered);
 	seq_puts(m, "missed_probes");
 	/* Pairs with the release in gg_ring_track_probe(). */
 	nprobes = smp_load_acquire(&gg_nprobes);
