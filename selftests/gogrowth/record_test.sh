@@ -133,8 +133,8 @@ done
 
 # --- two CPUs writing at once: what the ring does not deliver comes as lost records ----------
 # The kernel's ring buffer can drop entries a consumer never gets (guarantees.md, "Known
-# problems"); a burst like this one lost some silently in about one run in three before the
-# module numbered its entries. In every round, each seq missing from the recording must be
+# problems"); here about one burst in eight hits it, and against the module before it numbered
+# its entries one of eight lost 15 entries with no lost record. In every round, each seq missing from the recording must be
 # covered by its lost records, and those must add up to stats' lost.
 burst=$here/fault_burst
 rounds=${GG_BURST_ROUNDS:-8}
