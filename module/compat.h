@@ -53,6 +53,17 @@ static inline void gg_rb_unlock_commit(struct trace_buffer *buf,
 #endif
 
 /*
+ * 6.2, "ftrace: abstract DYNAMIC_FTRACE_WITH_ARGS accesses": an ftrace_ops
+ * callback reads its function's arguments with ftrace_regs_get_argument();
+ * before, struct ftrace_regs was a pt_regs with the argument registers set.
+ */
+#if GG_KVER >= 602
+#define gg_fregs_arg(fregs, n)	ftrace_regs_get_argument(fregs, n)
+#else
+#define gg_fregs_arg(fregs, n)	regs_get_kernel_argument(&(fregs)->regs, n)
+#endif
+
+/*
  * 6.4, per-VMA locks: a fault is first tried under the VMA lock
  * (FAULT_FLAG_VMA_LOCK) and may be retried under mmap_lock.
  */

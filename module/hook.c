@@ -14,6 +14,8 @@ const char *gg_hook_kind(const struct gg_hook *h)
 {
 	if (h->redirected)
 		return "redirect";
+	if (h->entered)
+		return "ftrace";
 	if (GG_HOOK_FPROBE)
 		return "fprobe";
 	return h->has_exit ? "kretprobe" : "kprobe";
@@ -31,6 +33,15 @@ static int gg_hook_register(struct gg_hook *h)
 		}
 		pr_info("%s: no redirect (%d), a %s instead\n", h->symbol, ret,
 			gg_hook_kind(h));
+	}
+	if (h->entry) {
+		ret = gg_ftrace_entry_register(h->entry, h->symbol);
+		if (!ret) {
+			h->entered = true;
+			return 0;
+		}
+		pr_info("%s: no ftrace entry hook (%d), a %s instead\n",
+			h->symbol, ret, gg_hook_kind(h));
 	}
 #if GG_HOOK_FPROBE
 #if GG_FPROBE_MAXACTIVE
@@ -78,6 +89,13 @@ void gg_hooks_unregister(struct gg_hook *const *hooks, unsigned int n)
 			continue;
 		gg_redirect_unregister(hooks[i]->redirect);
 		hooks[i]->redirected = false;
+		hooks[i]->on = false;
+	}
+	for (i = 0; i < n; i++) {
+		if (!hooks[i]->on || !hooks[i]->entered)
+			continue;
+		gg_ftrace_entry_unregister(hooks[i]->entry);
+		hooks[i]->entered = false;
 		hooks[i]->on = false;
 	}
 #if GG_HOOK_FPROBE

@@ -24,7 +24,8 @@
  *
  * A return probe on an exported function may also name a redirect
  * (redirect.h) before it is registered: the redirect is tried first, and
- * the hook above is the fallback where the kernel refuses it.
+ * the hook above is the fallback where the kernel refuses it. A probe may
+ * likewise name a plain ftrace entry hook (ftrace_entry.h), tried first.
  *
  * Handlers run in the hook's context on every kernel: preemption off, no
  * sleeping, no faults, bounded work. The hook's recursion guard drops a
@@ -41,6 +42,7 @@
 #include <linux/types.h>
 
 #include "compat.h"
+#include "ftrace_entry.h"
 #include "redirect.h"
 
 struct gg_hook {
@@ -50,6 +52,8 @@ struct gg_hook {
 	bool on;
 	struct gg_redirect *redirect;	/* tried first, where set */
 	bool redirected;		/* the redirect is what is on */
+	struct gg_ftrace_entry *entry;	/* tried first, where set */
+	bool entered;			/* the entry ops is what is on */
 #if GG_HOOK_FPROBE
 	struct fprobe fp;
 #else
@@ -68,14 +72,16 @@ const char *gg_hook_kind(const struct gg_hook *h);
 /* Hits the hook dropped (recursion, no free instance) since registration. */
 static inline unsigned long gg_hook_missed(const struct gg_hook *h)
 {
-	unsigned long redirect_missed = 0;
+	unsigned long first_missed = 0;
 
 	if (h->redirect)
-		redirect_missed = atomic_long_read(&h->redirect->missed);
+		first_missed = atomic_long_read(&h->redirect->missed);
+	if (h->entry)
+		first_missed += atomic_long_read(&h->entry->missed);
 #if GG_HOOK_FPROBE
-	return redirect_missed + READ_ONCE(h->fp.nmissed);
+	return first_missed + READ_ONCE(h->fp.nmissed);
 #else
-	return redirect_missed + READ_ONCE(h->rp.kp.nmissed) +
+	return first_missed + READ_ONCE(h->rp.kp.nmissed) +
 	       (unsigned int)READ_ONCE(h->rp.nmissed);
 #endif
 }

@@ -9,34 +9,69 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ptrace.h>
+#include <linux/trace_recursion.h>
 
 #include "event.h"
 #include "hook.h"
 #include "probes.h"
 #include "target.h"
 
-static void gg_tlb_entry(gg_hook_regs_t *regs)
+static void gg_tlb_record(struct mm_struct *mm, unsigned long start,
+			  unsigned long end, unsigned long stride_shift,
+			  unsigned long freed_tables)
 {
-	struct mm_struct *mm = (struct mm_struct *)gg_hook_arg(regs, 0);
 	struct gg_ev_tlb e = {};
 
-	if (!gg_is_target_mm(mm))
-		return;
-	e.start = gg_hook_arg(regs, 1);
-	e.end = gg_hook_arg(regs, 2);
+	e.start = start;
+	e.end = end;
 	/* Only the low bits of narrow arguments are defined by the ABI. */
-	e.stride = (u32)gg_hook_arg(regs, 3);
-	e.freed = (u8)gg_hook_arg(regs, 4) != 0;
+	e.stride = (u32)stride_shift;
+	e.freed = (u8)freed_tables != 0;
 	gg_emit(GG_EV_TLB_FLUSH, mm, &e, sizeof(e));
 }
 
-/* Entry only: an fprobe without an exit handler is a plain ftrace_ops. */
+/* The probe, where the ftrace entry hook below is refused. */
+static void gg_tlb_entry(gg_hook_regs_t *regs)
+{
+	struct mm_struct *mm = (struct mm_struct *)gg_hook_arg(regs, 0);
+
+	if (!gg_is_target_mm(mm))
+		return;
+	gg_tlb_record(mm, gg_hook_arg(regs, 1), gg_hook_arg(regs, 2),
+		      gg_hook_arg(regs, 3), gg_hook_arg(regs, 4));
+}
+
 GG_DEFINE_ENTRY_HOOK(gg_hook_tlb, "flush_tlb_mm_range", gg_tlb_entry);
+
+static void notrace gg_tlb_call(unsigned long ip, unsigned long parent_ip,
+				struct ftrace_ops *ops,
+				struct ftrace_regs *fregs)
+{
+	struct gg_ftrace_entry *fe = container_of(ops, struct gg_ftrace_entry,
+						  ops);
+	struct mm_struct *mm = (struct mm_struct *)gg_fregs_arg(fregs, 0);
+	int bit;
+
+	/* What every other flush pays: the mm compare. */
+	if (likely(!gg_is_target_mm(mm)))
+		return;
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (bit < 0) {
+		atomic_long_inc(&fe->missed);
+		return;
+	}
+	gg_tlb_record(mm, gg_fregs_arg(fregs, 1), gg_fregs_arg(fregs, 2),
+		      gg_fregs_arg(fregs, 3), gg_fregs_arg(fregs, 4));
+	ftrace_test_recursion_unlock(bit);
+}
+
+static struct gg_ftrace_entry gg_tlb_ftrace = { .func = gg_tlb_call };
 
 static struct gg_hook *const gg_tlb_hooks[] = { &gg_hook_tlb };
 
 int gg_probe_tlb_register(void)
 {
+	gg_hook_tlb.entry = &gg_tlb_ftrace;
 	return gg_hooks_register(gg_tlb_hooks, ARRAY_SIZE(gg_tlb_hooks));
 }
 

@@ -9,17 +9,23 @@
  * 6.12, so the x86-64 syscall wrappers are probed; their only argument is
  * the user pt_regs, which lives on the kernel stack and is safe to read.
  *
- * Arguments are saved at entry in the hook's entry data and the event is
- * recorded at return, once the result is known. Entry returns non-zero for
- * other processes, so that they get no return hook (hook.h).
+ * do_mmap()'s arguments are saved at entry in the hook's entry data and the
+ * event is recorded at return, once the result is known; its entry returns
+ * non-zero for other processes, so that they get no return hook (hook.h).
+ * The system calls' events are recorded on the way back to user mode
+ * (gg_sys_return() below).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dcache.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/task_work.h>
+#include <linux/trace_recursion.h>
 
 #include "compat.h"
 #include "event.h"
@@ -97,33 +103,27 @@ static void gg_mmap_ret(struct gg_mmap_data *d, gg_hook_regs_t *regs)
 		GG_STR_PAYLOAD(struct gg_ev_mmap, name, e.name_len));
 }
 
-static int gg_sys_entry(struct gg_sys_data *d, gg_hook_regs_t *regs)
+static void gg_sys_args(struct gg_sys_data *d, const struct pt_regs *u)
 {
-	const struct pt_regs *u;
-
-	if (!gg_tracing_current())
-		return 1;
-	u = (const struct pt_regs *)gg_hook_arg(regs, 0);
 	d->a[0] = u->di;
 	d->a[1] = u->si;
 	d->a[2] = u->dx;
 	d->a[3] = u->r10;
 	d->a[4] = u->r8;
-	return 0;
 }
 
-static void gg_munmap_ret(struct gg_sys_data *d, gg_hook_regs_t *regs)
+static void gg_munmap_done(const struct gg_sys_data *d, long ret)
 {
 	struct gg_ev_munmap e = {
 		.addr = d->a[0],
 		.len = d->a[1],
-		.ret = (long)gg_hook_ret(regs),
+		.ret = ret,
 	};
 
 	gg_emit(GG_EV_MUNMAP, current->mm, &e, sizeof(e));
 }
 
-static void gg_mremap_ret(struct gg_sys_data *d, gg_hook_regs_t *regs)
+static void gg_mremap_done(const struct gg_sys_data *d, long ret)
 {
 	struct gg_ev_mremap e = {
 		.addr = d->a[0],
@@ -131,58 +131,165 @@ static void gg_mremap_ret(struct gg_sys_data *d, gg_hook_regs_t *regs)
 		.new_len = d->a[2],
 		.flags = d->a[3],
 		.new_addr = d->a[4],
-		.ret = (long)gg_hook_ret(regs),
+		.ret = ret,
 	};
 
 	gg_emit(GG_EV_MREMAP, current->mm, &e, sizeof(e));
 }
 
-static void gg_mprotect_ret(struct gg_sys_data *d, gg_hook_regs_t *regs)
+static void gg_mprotect_done(const struct gg_sys_data *d, long ret)
 {
 	struct gg_ev_mprotect e = {
 		.addr = d->a[0],
 		.len = d->a[1],
 		.prot = d->a[2],
-		.ret = (long)gg_hook_ret(regs),
+		.ret = ret,
 	};
 
 	gg_emit(GG_EV_MPROTECT, current->mm, &e, sizeof(e));
 }
 
-static void gg_madvise_ret(struct gg_sys_data *d, gg_hook_regs_t *regs)
+static void gg_madvise_done(const struct gg_sys_data *d, long ret)
 {
 	struct gg_ev_madvise e = {
 		.addr = d->a[0],
 		.len = d->a[1],
 		.advice = (int)d->a[2],
-		.ret = (long)gg_hook_ret(regs),
+		.ret = ret,
 	};
 
 	gg_emit(GG_EV_MADVISE, current->mm, &e, sizeof(e));
 }
 
-static void gg_brk_ret(struct gg_sys_data *d, gg_hook_regs_t *regs)
+static void gg_brk_done(const struct gg_sys_data *d, long ret)
 {
 	struct gg_ev_brk e = {
 		.brk = d->a[0],
-		.ret = gg_hook_ret(regs),
+		.ret = (unsigned long)ret,
 	};
 
 	gg_emit(GG_EV_BRK, current->mm, &e, sizeof(e));
 }
 
+/*
+ * The system calls' results are read when the call returns to user mode,
+ * from a task work queued at entry (TWA_RESUME): the result is in the user
+ * pt_regs' ax then, and still is when a signal is pending, since
+ * get_signal() runs task work before it sets up a frame. The entry is a
+ * plain ftrace entry hook (ftrace_entry.h): other processes get no return
+ * hook and pay one compare; the target pays an allocation and a task work
+ * per call. Where the kernel refuses that hook, a return probe does the
+ * same (gg_sys_entry(), *_ret()).
+ */
+struct gg_sys_hook {
+	struct gg_ftrace_entry fe;
+	void (*done)(const struct gg_sys_data *d, long ret);
+};
+
+struct gg_sys_pending {
+	struct callback_head work;
+	struct gg_sys_hook *sys;
+	const struct mm_struct *mm;	/* compared, never dereferenced */
+	struct gg_sys_data d;
+};
+
+/* Task works queued and not yet run: the module's text must outlive them. */
+static atomic_t gg_sys_pending_nr;
+static atomic_long_t gg_sys_queued;
+
+static void gg_sys_return(struct callback_head *work)
+{
+	struct gg_sys_pending *p = container_of(work, struct gg_sys_pending,
+						 work);
+	long ret = (long)regs_return_value(current_pt_regs());
+
+	/* The handlers' context, as in the probes: preemption off. */
+	preempt_disable();
+	/* A process no longer traced is owed nothing. */
+	if (gg_tracing_current()) {
+		if (current->mm == p->mm)
+			p->sys->done(&p->d, ret);
+		else	/* run at exit, after the mm went: counted as missed */
+			atomic_long_inc(&p->sys->fe.missed);
+	}
+	preempt_enable();
+	kfree(p);
+	/* Orders the work above before the count unload waits on. */
+	smp_mb__before_atomic();
+	atomic_dec(&gg_sys_pending_nr);
+}
+
+static void notrace gg_sys_call(unsigned long ip, unsigned long parent_ip,
+				struct ftrace_ops *ops,
+				struct ftrace_regs *fregs)
+{
+	struct gg_sys_hook *sys = container_of(ops, struct gg_sys_hook,
+					       fe.ops);
+	struct gg_sys_pending *p;
+	int bit;
+
+	/* Two loads and a compare, no call: what every other process pays. */
+	if (likely(!gg_may_be_target(current)))
+		return;
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (bit < 0) {
+		atomic_long_inc(&sys->fe.missed);
+		return;
+	}
+	if (!gg_tracing_current())
+		goto out;
+	p = kmalloc(sizeof(*p), GFP_NOWAIT | __GFP_NOWARN);
+	if (!p) {
+		atomic_long_inc(&sys->fe.missed);
+		goto out;
+	}
+	gg_sys_args(&p->d, (const struct pt_regs *)gg_fregs_arg(fregs, 0));
+	p->sys = sys;
+	p->mm = current->mm;
+	init_task_work(&p->work, gg_sys_return);
+	/* Counted before it can run, so that unload cannot miss it. */
+	atomic_inc(&gg_sys_pending_nr);
+	if (task_work_add(current, &p->work, TWA_RESUME)) {
+		/* The task is past running task work: exiting. */
+		atomic_dec(&gg_sys_pending_nr);
+		kfree(p);
+		atomic_long_inc(&sys->fe.missed);
+		goto out;
+	}
+	atomic_long_inc(&gg_sys_queued);
+out:
+	ftrace_test_recursion_unlock(bit);
+}
+
+/* The return probe, where the ftrace entry hook is refused. */
+static int gg_sys_entry(struct gg_sys_data *d, gg_hook_regs_t *regs)
+{
+	if (!gg_tracing_current())
+		return 1;
+	gg_sys_args(d, (const struct pt_regs *)gg_hook_arg(regs, 0));
+	return 0;
+}
+
+/* A system call's hook: the ftrace entry hook, and its fallback probe. */
+#define GG_DEFINE_SYS_HOOK(name, sym, done_fn)				\
+static struct gg_sys_hook name##_sys = {				\
+	.fe.func = gg_sys_call,						\
+	.done = done_fn,						\
+};									\
+static void name##_ret(struct gg_sys_data *d, gg_hook_regs_t *regs)	\
+{									\
+	name##_sys.done(d, (long)gg_hook_ret(regs));			\
+}									\
+GG_DEFINE_RET_HOOK(name, sym, gg_sys_entry, name##_ret,		\
+		   struct gg_sys_data, GG_MM_MAXACTIVE)
+
 GG_DEFINE_RET_HOOK(gg_hook_mmap, "do_mmap", gg_mmap_entry, gg_mmap_ret,
 		   struct gg_mmap_data, GG_MM_MAXACTIVE);
-GG_DEFINE_RET_HOOK(gg_hook_munmap, "__x64_sys_munmap", gg_sys_entry,
-		   gg_munmap_ret, struct gg_sys_data, GG_MM_MAXACTIVE);
-GG_DEFINE_RET_HOOK(gg_hook_mremap, "__x64_sys_mremap", gg_sys_entry,
-		   gg_mremap_ret, struct gg_sys_data, GG_MM_MAXACTIVE);
-GG_DEFINE_RET_HOOK(gg_hook_mprotect, "__x64_sys_mprotect", gg_sys_entry,
-		   gg_mprotect_ret, struct gg_sys_data, GG_MM_MAXACTIVE);
-GG_DEFINE_RET_HOOK(gg_hook_madvise, "__x64_sys_madvise", gg_sys_entry,
-		   gg_madvise_ret, struct gg_sys_data, GG_MM_MAXACTIVE);
-GG_DEFINE_RET_HOOK(gg_hook_brk, "__x64_sys_brk", gg_sys_entry, gg_brk_ret,
-		   struct gg_sys_data, GG_MM_MAXACTIVE);
+GG_DEFINE_SYS_HOOK(gg_hook_munmap, "__x64_sys_munmap", gg_munmap_done);
+GG_DEFINE_SYS_HOOK(gg_hook_mremap, "__x64_sys_mremap", gg_mremap_done);
+GG_DEFINE_SYS_HOOK(gg_hook_mprotect, "__x64_sys_mprotect", gg_mprotect_done);
+GG_DEFINE_SYS_HOOK(gg_hook_madvise, "__x64_sys_madvise", gg_madvise_done);
+GG_DEFINE_SYS_HOOK(gg_hook_brk, "__x64_sys_brk", gg_brk_done);
 
 static struct gg_hook *const gg_mm_hooks[] = {
 	&gg_hook_mmap,
@@ -195,10 +302,30 @@ static struct gg_hook *const gg_mm_hooks[] = {
 
 int gg_probes_mm_register(void)
 {
+	gg_hook_munmap.entry = &gg_hook_munmap_sys.fe;
+	gg_hook_mremap.entry = &gg_hook_mremap_sys.fe;
+	gg_hook_mprotect.entry = &gg_hook_mprotect_sys.fe;
+	gg_hook_madvise.entry = &gg_hook_madvise_sys.fe;
+	gg_hook_brk.entry = &gg_hook_brk_sys.fe;
 	return gg_hooks_register(gg_mm_hooks, ARRAY_SIZE(gg_mm_hooks));
 }
 
 void gg_probes_mm_unregister(void)
 {
+	unsigned int waited = 0;
+
+	/* No callback runs past this: each queued work is counted. */
 	gg_hooks_unregister(gg_mm_hooks, ARRAY_SIZE(gg_mm_hooks));
+	if (!atomic_long_read(&gg_sys_queued))
+		return;
+	/* A task runs its work on its way back to user mode, or at exit. */
+	while (atomic_read_acquire(&gg_sys_pending_nr)) {
+		if (++waited % 100 == 0)
+			pr_info("unload waits for %d system calls to return\n",
+				atomic_read(&gg_sys_pending_nr));
+		msleep(100);
+	}
+	/* The last ones may still be on gg_sys_return()'s final instructions. */
+	synchronize_rcu_tasks();
+	atomic_long_set(&gg_sys_queued, 0);
 }

@@ -64,7 +64,7 @@ enum gg_tgt_op {
 
 /* Writers hold gg_tgt_lock; readers use RCU (gg_tgt) or READ_ONCE (gg_mm). */
 static struct gg_target __rcu *gg_tgt;
-static struct mm_struct *gg_mm;
+struct mm_struct *gg_mm;
 pid_t gg_tgid_hint;
 static DEFINE_SPINLOCK(gg_tgt_lock);
 /* Serialises pid writes, so that a write of the same pid is a no-op. */
@@ -161,11 +161,6 @@ bool gg_is_target(struct task_struct *task)
 	ret = t && task_tgid(task) == t->pid;
 	rcu_read_unlock();
 	return ret;
-}
-
-bool gg_is_target_mm(const struct mm_struct *mm)
-{
-	return mm && mm == READ_ONCE(gg_mm);
 }
 
 pid_t gg_target_nr(void)

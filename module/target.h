@@ -18,7 +18,6 @@ pid_t gg_target_nr(void);
 
 /* Any context. */
 bool gg_is_target(struct task_struct *task);
-bool gg_is_target_mm(const struct mm_struct *mm);
 
 /*
  * The target's global tgid, or 0: a test any context can afford before
@@ -27,6 +26,14 @@ bool gg_is_target_mm(const struct mm_struct *mm);
  * target (a reused pid, a retarget under way); only gg_is_target() decides.
  */
 extern pid_t gg_tgid_hint;
+
+/* The target's mm, or NULL; inline so that hooks test it calling nothing. */
+extern struct mm_struct *gg_mm;
+
+static inline bool gg_is_target_mm(const struct mm_struct *mm)
+{
+	return mm && mm == READ_ONCE(gg_mm);
+}
 
 static inline bool gg_may_be_target(const struct task_struct *task)
 {

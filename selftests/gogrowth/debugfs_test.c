@@ -247,9 +247,10 @@ static int stats_line(const char *key, char *text, char **word, int max)
 
 /*
  * stats' "hooks" line names every probe with the hook compat.h chose for
- * this kernel: fprobe where the kernel has it (entry-only for the TLB
- * probe), else kretprobe, and a kprobe for the TLB probe; handle_mm_fault
- * is a redirect (module/redirect.h) on every kernel CI boots.
+ * this kernel: fprobe where the kernel has it, else kretprobe;
+ * handle_mm_fault is a redirect (module/redirect.h), and the TLB flush and
+ * the mm system calls are plain ftrace entry hooks (module/ftrace_entry.h)
+ * on every kernel CI boots.
  */
 TEST_F(files, hooks_are_this_kernels)
 {
@@ -272,8 +273,9 @@ TEST_F(files, hooks_are_this_kernels)
 		EXPECT_STREQ(hook[2 * k], missed[2 * k]);
 	for (k = 0; k < nprobes; k++) {
 		const char *want = !strcmp(probes[k], "handle_mm_fault") ? "redirect" :
-			fprobe ? "fprobe" :
-			!strcmp(probes[k], "flush_tlb_mm_range") ? "kprobe" : "kretprobe";
+			!strcmp(probes[k], "flush_tlb_mm_range") ||
+			!strncmp(probes[k], "__x64_sys_", 10) ? "ftrace" :
+			fprobe ? "fprobe" : "kretprobe";
 
 		for (j = 0; j < nprobes; j++)
 			if (!strcmp(hook[2 * j], probes[k]))

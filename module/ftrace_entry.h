@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * An entry hook that costs the processes not traced what the fault redirect
+ * costs them (redirect.h): a plain ftrace_ops on one function, named, whose
+ * callback gets the arguments from ftrace's argument trampoline. There is no
+ * pt_regs to save, no return hook, no pool and no per-call state; the
+ * callback's first test is the user's (a tgid or an mm compare, calling
+ * nothing), and only a call that passes it takes ftrace's recursion lock.
+ *
+ * It is for probes that need no return hook (the TLB flush), and for system
+ * calls whose result is read at the return to user mode instead
+ * (probes_mm.c). A callback ends with gg_ftrace_entry_lock()/_unlock()
+ * around its work; a call the lock refuses is counted in missed.
+ */
+#ifndef GOGROWTH_FTRACE_ENTRY_H
+#define GOGROWTH_FTRACE_ENTRY_H
+
+#include <linux/atomic.h>
+#include <linux/ftrace.h>
+
+struct gg_ftrace_entry {
+	ftrace_func_t func;		/* called for every call */
+	struct ftrace_ops ops;
+	atomic_long_t missed;		/* calls of the target left unrecorded */
+};
+
+/* Hooks @symbol's entry. */
+int gg_ftrace_entry_register(struct gg_ftrace_entry *e, const char *symbol);
+/* Returns once no callback runs any more (ftrace waits for them). */
+void gg_ftrace_entry_unregister(struct gg_ftrace_entry *e);
+
+#endif /* GOGROWTH_FTRACE_ENTRY_H */
