@@ -247,7 +247,10 @@ static struct gg_span marker_text(const void *data, size_t size)
 
 	if (available > sizeof(union gg_payload))
 		available = sizeof(union gg_payload);
-	memcpy(&declared, payload, available < sizeof(declared) ? available : sizeof(declared));
+	if (available >= sizeof(declared))
+		memcpy(&declared, payload, sizeof(declared));
+	else
+		memcpy(&declared, payload, available);
 	size_t limit = declared < GG_STR_MAX ? declared : GG_STR_MAX;
 	size_t present = available > text_offset ? available - text_offset : 0;
 	if (limit > present)

@@ -3,6 +3,7 @@
 #include "report.h"
 #include "event_stream.h"
 
+#include "escape_text.h"
 #include "event.h"
 #include "line_reader.h"
 
@@ -13,9 +14,6 @@
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 /* ---- reading ---- */
 
@@ -293,90 +291,6 @@ static size_t format_hex(char *buffer, uint64_t value)
 	return 2 + length;
 }
 
-/* What put_escaped() writes as \xNN: all but printable ASCII, and '\\' so \x is never ambiguous. */
-static inline bool needs_escape(unsigned char c)
-{
-	return c < 0x20 || c > 0x7e || c == '\\';
-}
-
-#define BYTES(b) (UINT64_C(0x0101010101010101) * (b))
-
-/*
- * The high bit of each byte of w that needs_escape(); exact per byte (no carry between bytes):
- * the low seven bits are compared on their own, the high bit stands for >= 0x80.
- */
-static inline uint64_t escape_bytes(uint64_t w)
-{
-	uint64_t low = w & BYTES(0x7f);
-	uint64_t at_least_7f = (low + BYTES(0x01)) | w;    /* 0x7f..0xff */
-	uint64_t below_20 = ~((low + BYTES(0x60)) | w);    /* 0x00..0x1f */
-	uint64_t x = (w ^ BYTES(0x5c)) & BYTES(0x7f);
-	uint64_t backslash = ~((x + BYTES(0x7f)) | w);     /* exactly 0x5c */
-	return (at_least_7f | below_20 | backslash) & BYTES(0x80);
-}
-
-/* Bytes from text[0] that go out as they are (the end of the run to copy), up to length. */
-static size_t plain_run(const char *text, size_t length)
-{
-	size_t run = 0;
-#ifdef __SSE2__
-	/* 16 at a time: as signed bytes, 0x20..0x7e are those > 0x1f and < 0x7f */
-	const __m128i above_controls = _mm_set1_epi8(0x1f), delete = _mm_set1_epi8(0x7f);
-	const __m128i backslash = _mm_set1_epi8('\\');
-	for (; length - run >= 16; run += 16) {
-		__m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)(text + run));
-		__m128i plain = _mm_and_si128(_mm_cmpgt_epi8(bytes, above_controls),
-					      _mm_cmplt_epi8(bytes, delete));
-		plain = _mm_andnot_si128(_mm_cmpeq_epi8(bytes, backslash), plain);
-		unsigned escape = ~(unsigned)_mm_movemask_epi8(plain) & 0xffff;
-		if (escape)
-			return run + (unsigned)__builtin_ctz(escape);
-	}
-#endif
-	for (; length - run >= 8; run += 8) {
-		uint64_t word;
-		memcpy(&word, text + run, sizeof(word));
-		uint64_t escape = escape_bytes(word);
-		if (escape)
-			return run + ((size_t)__builtin_ctzll(escape) >> 3);
-	}
-	if (run < length && length >= 8) {
-		/* the last 8 bytes, overlapping what was seen: bytes before run are plain */
-		uint64_t word;
-		memcpy(&word, text + length - 8, sizeof(word));
-		uint64_t escape = escape_bytes(word);
-		return escape ? length - 8 + ((size_t)__builtin_ctzll(escape) >> 3) : length;
-	}
-	while (run < length && !needs_escape((unsigned char)text[run]))
-		run++;
-	return run;
-}
-
-/*
- * Step names are verbatim marker text: keep the terminal safe. Runs of bytes that go out as
- * they are (found 16 or 8 at a time) are copied at once. The escaped text goes to p, which
- * has room for 4 * length bytes; returns its end.
- */
-static char *put_escaped(char *p, const char *text, size_t length)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i = 0;
-	for (;;) {
-		size_t run = i + plain_run(text + i, length - i);
-		memcpy(p, text + i, run - i);
-		p += run - i;
-		if (run == length)
-			return p;
-		unsigned char c = (unsigned char)text[run];
-		p[0] = '\\';
-		p[1] = 'x';
-		p[2] = digits[c >> 4];
-		p[3] = digits[c & 15];
-		p += 4;
-		i = run + 1;
-	}
-}
-
 /* ---- human table ---- */
 
 #define CELL_SIZE 96
@@ -421,7 +335,7 @@ static void print_step_header(struct output *o, const struct gg_aggregate *aggre
 		OUT_LITERAL(o, ": ");
 		for (size_t done = 0; done < name_length; done += 1024) {
 			size_t piece = name_length - done < 1024 ? name_length - done : 1024;
-			char *end = put_escaped(out_reserve(o, 4 * piece), name + done, piece);
+			char *end = gg_put_escaped(out_reserve(o, 4 * piece), name + done, piece);
 			o->used = (size_t)(end - o->data);
 		}
 		char tail[64], *t = PUT_LITERAL(tail, "  (events ");
@@ -434,7 +348,7 @@ static void print_step_header(struct output *o, const struct gg_aggregate *aggre
 	p = PUT_LITERAL(p, "step ");
 	p = put_u64(p, (uint64_t)index + 1);
 	p = PUT_LITERAL(p, ": ");
-	p = put_escaped(p, name, name_length);
+	p = gg_put_escaped(p, name, name_length);
 	p = PUT_LITERAL(p, "  (events ");
 	p = put_u64(p, step->events);
 	p = PUT_LITERAL(p, ", lost ");
