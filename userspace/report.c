@@ -440,19 +440,81 @@ static int format_size(char *buffer, size_t size, uint64_t bytes)
 	return snprintf(buffer, size, "%.1f %s", (double)bytes / (double)scale, units[unit]);
 }
 
+/*
+ * Padding written 16 spaces at a time: up to 15 bytes past the end, in room the caller has
+ * reserved (PAD_SLACK) and that what follows overwrites.
+ */
+#define PAD_SLACK 16
+
+static inline char *put_spaces(char *p, size_t n)
+{
+	static const char spaces[16] = "                ";
+	for (size_t i = 0; i < n; i += 16)
+		memcpy(p + i, spaces, 16);
+	return p + n;
+}
+
+/* Spaces that pad @length bytes to @width, if any. */
+static inline char *put_padding(char *p, size_t width, size_t length)
+{
+	return width > length ? put_spaces(p, width - length) : p;
+}
+
+/* %PRIu64 right-aligned in width, with PAD_SLACK bytes of room beyond it. */
+static inline char *put_u64_right(char *p, uint64_t value, size_t width)
+{
+	return put_u64(put_padding(p, width, decimal_length(value)), value);
+}
+
+static inline char *put_text(char *p, const char *text, size_t length)
+{
+	memcpy(p, text, length);
+	return p + length;
+}
+
+/* The breakdown's names with their lengths, in display order, looked up once rather than per row. */
+struct breakdown_names {
+	bool ready;
+	const char *trans[GG_TRANS_NR], *level[GG_LEVEL_SHOWN_COUNT];
+	size_t trans_length[GG_TRANS_NR], level_length[GG_LEVEL_SHOWN_COUNT];
+	size_t longest_breakdown; /* bytes of a breakdown with every part, with the largest counts */
+};
+
+static const struct breakdown_names *breakdown_names(void)
+{
+	static struct breakdown_names names;
+	if (names.ready)
+		return &names;
+	size_t longest = 0;
+	for (unsigned i = 0; i < GG_TRANS_NR; i++) {
+		names.trans[i] = gg_trans_name(gg_trans_display_order[i]);
+		names.trans_length[i] = strlen(names.trans[i]);
+		longest += 2 + names.trans_length[i] + 1 + 20;
+	}
+	for (unsigned i = 0; i < GG_LEVEL_SHOWN_COUNT; i++) {
+		names.level[i] = gg_level_name(gg_level_display_order[i]);
+		names.level_length[i] = strlen(names.level[i]);
+		longest += 2 + names.level_length[i] + 1 + 20;
+	}
+	names.longest_breakdown = longest + 2 + sizeof("mmap failed ") + 20;
+	names.ready = true;
+	return &names;
+}
+
 /* "none->present 120, ro->rw-cow 3; pte 121, pmd 2; mmap failed 1" (only non-zero parts) */
 static void print_breakdown(struct output *o, const struct gg_counts *c)
 {
+	const struct breakdown_names *names = breakdown_names();
+	char *start = out_reserve(o, names->longest_breakdown), *p = start;
 	bool any = false;
 	const char *separator = "";
 	for (unsigned i = 0; i < GG_TRANS_NR; i++) {
-		enum gg_trans t = gg_trans_display_order[i];
-		if (c->faults_by_trans[t]) {
-			const char *name = gg_trans_name(t);
-			out_bytes(o, separator, strlen(separator));
-			out_bytes(o, name, strlen(name));
-			out_char(o, ' ');
-			out_u64(o, c->faults_by_trans[t]);
+		uint64_t count = c->faults_by_trans[gg_trans_display_order[i]];
+		if (count) {
+			p = put_text(p, separator, strlen(separator));
+			p = put_text(p, names->trans[i], names->trans_length[i]);
+			*p++ = ' ';
+			p = put_u64(p, count);
 			separator = ", ";
 			any = true;
 		}
@@ -460,13 +522,12 @@ static void print_breakdown(struct output *o, const struct gg_counts *c)
 	if (*separator)
 		separator = "; ";
 	for (unsigned i = 0; i < GG_LEVEL_SHOWN_COUNT; i++) {
-		enum gg_level l = gg_level_display_order[i];
-		if (c->faults_by_level[l]) {
-			const char *name = gg_level_name(l);
-			out_bytes(o, separator, strlen(separator));
-			out_bytes(o, name, strlen(name));
-			out_char(o, ' ');
-			out_u64(o, c->faults_by_level[l]);
+		uint64_t count = c->faults_by_level[gg_level_display_order[i]];
+		if (count) {
+			p = put_text(p, separator, strlen(separator));
+			p = put_text(p, names->level[i], names->level_length[i]);
+			*p++ = ' ';
+			p = put_u64(p, count);
 			separator = ", ";
 			any = true;
 		}
@@ -474,13 +535,14 @@ static void print_breakdown(struct output *o, const struct gg_counts *c)
 	if (*separator)
 		separator = "; ";
 	if (c->mmap_failed) {
-		out_bytes(o, separator, strlen(separator));
-		OUT_LITERAL(o, "mmap failed ");
-		out_u64(o, c->mmap_failed);
+		p = put_text(p, separator, strlen(separator));
+		p = PUT_LITERAL(p, "mmap failed ");
+		p = put_u64(p, c->mmap_failed);
 		any = true;
 	}
 	if (!any)
-		out_char(o, '-');
+		*p++ = '-';
+	o->used += (size_t)(p - start);
 }
 
 enum compact_column {
@@ -571,38 +633,55 @@ static void out_right(struct output *o, const char *text, size_t length, size_t 
 	out_bytes(o, text, length);
 }
 
-static void print_compact_row(struct output *o, const size_t *widths,
+/* Every column of a row but the breakdown, with its padding: the room to reserve for it. */
+static size_t row_room(const size_t *widths)
+{
+	size_t room = PAD_SLACK;
+	for (unsigned column = 0; column < C_BREAKDOWN; column++)
+		room += 2 + widths[column];
+	return room + 2;
+}
+
+/* Written with one reservation (row_room) and no per-piece checks: the table's bulk. */
+static void print_compact_row(struct output *o, const size_t *widths, size_t room,
 			      const struct mapping_cells *cells, const struct gg_counts *c)
 {
-	OUT_LITERAL(o, "  ");
-	out_left(o, cells->range, cells->range_length, widths[C_MAPPING]);
-	OUT_LITERAL(o, "  ");
-	out_left(o, cells->name, cells->name_length, widths[C_NAME]);
-	OUT_LITERAL(o, "  ");
-	out_left(o, cells->prot, strlen(cells->prot), widths[C_PROT]);
-	OUT_LITERAL(o, "  ");
-	out_u64_padded(o, c->mmaps, widths[C_MMAPS]);
-	OUT_LITERAL(o, "  ");
-	out_right(o, cells->size, cells->size_length, widths[C_SIZE]);
-	OUT_LITERAL(o, "  ");
-	out_u64_padded(o, c->faults, widths[C_FAULTS]);
-	OUT_LITERAL(o, "  ");
-	out_u64_padded(o, c->pages_faulted, widths[C_PAGES]);
-	OUT_LITERAL(o, "  ");
-	out_u64_padded(o, c->tlb_flushes, widths[C_FLUSHES]);
-	OUT_LITERAL(o, "  ");
+	char *start = out_reserve(o, room), *p = start;
+	size_t prot_length = strlen(cells->prot);
+
+	p = PUT_LITERAL(p, "  ");
+	p = put_text(p, cells->range, cells->range_length);
+	p = put_padding(p, widths[C_MAPPING], cells->range_length);
+	p = PUT_LITERAL(p, "  ");
+	p = put_text(p, cells->name, cells->name_length);
+	p = put_padding(p, widths[C_NAME], cells->name_length);
+	p = PUT_LITERAL(p, "  ");
+	p = put_text(p, cells->prot, prot_length);
+	p = put_padding(p, widths[C_PROT], prot_length);
+	p = PUT_LITERAL(p, "  ");
+	p = put_u64_right(p, c->mmaps, widths[C_MMAPS]);
+	p = PUT_LITERAL(p, "  ");
+	p = put_padding(p, widths[C_SIZE], cells->size_length);
+	p = put_text(p, cells->size, cells->size_length);
+	p = PUT_LITERAL(p, "  ");
+	p = put_u64_right(p, c->faults, widths[C_FAULTS]);
+	p = PUT_LITERAL(p, "  ");
+	p = put_u64_right(p, c->pages_faulted, widths[C_PAGES]);
+	p = PUT_LITERAL(p, "  ");
+	p = put_u64_right(p, c->tlb_flushes, widths[C_FLUSHES]);
+	p = PUT_LITERAL(p, "  ");
 	if (c->tlb_whole_mm == 0) {
-		out_u64_padded(o, c->tlb_pages, widths[C_FLUSHED]);
-	} else if (c->tlb_pages == 0) {
-		out_right(o, "all", 3, widths[C_FLUSHED]);
+		p = put_u64_right(p, c->tlb_pages, widths[C_FLUSHED]);
 	} else {
-		size_t length = flushed_length(c);
-		if (widths[C_FLUSHED] > length)
-			out_spaces(o, widths[C_FLUSHED] - length);
-		out_u64(o, c->tlb_pages);
-		OUT_LITERAL(o, "+all");
+		p = put_padding(p, widths[C_FLUSHED], flushed_length(c));
+		if (c->tlb_pages != 0) {
+			p = put_u64(p, c->tlb_pages);
+			*p++ = '+';
+		}
+		p = PUT_LITERAL(p, "all");
 	}
-	OUT_LITERAL(o, "  ");
+	p = PUT_LITERAL(p, "  ");
+	o->used += (size_t)(p - start);
 	print_breakdown(o, c);
 	out_char(o, '\n');
 }
@@ -679,6 +758,7 @@ static int print_compact(const struct gg_aggregate *aggregate, FILE *out)
 				      &totals[m]);
 
 	print_header_row(&o, widths);
+	size_t room = row_room(widths);
 	size_t previous_step = SIZE_MAX;
 	for (size_t r = 0; r < aggregate->row_count; r++) {
 		const struct gg_row *row = &aggregate->rows[r];
@@ -687,7 +767,7 @@ static int print_compact(const struct gg_aggregate *aggregate, FILE *out)
 			previous_step = row->step;
 		}
 		if (!counts_empty(&row->counts))
-			print_compact_row(&o, widths, cells_of(mapping_cells, row->mapping),
+			print_compact_row(&o, widths, room, cells_of(mapping_cells, row->mapping),
 					  &row->counts);
 	}
 
@@ -699,10 +779,10 @@ static int print_compact(const struct gg_aggregate *aggregate, FILE *out)
 	qsort(order, mapping_count, sizeof(*order), compare_mappings_by_address);
 	for (size_t i = 0; i < mapping_count; i++)
 		if (!counts_empty(&totals[order[i] - 1]))
-			print_compact_row(&o, widths, &mapping_cells[order[i] - 1],
+			print_compact_row(&o, widths, room, &mapping_cells[order[i] - 1],
 					  &totals[order[i] - 1]);
 	if (!counts_empty(&totals[mapping_count]))
-		print_compact_row(&o, widths, &other_cells, &totals[mapping_count]);
+		print_compact_row(&o, widths, room, &other_cells, &totals[mapping_count]);
 
 	char size[32];
 	uint64_t failed = overall.mmap_failed;
