@@ -314,12 +314,43 @@ static void print_table_line(struct output *o, const size_t *widths, char cells[
 #define PUT_LITERAL(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
 
 /*
+ * The number of the step whose header was printed last, as text: the next one is nearly always
+ * one more, which is counted up in the digits rather than formatted again.
+ */
+struct step_number {
+	uint64_t value; /* 0: none yet */
+	size_t length;
+	char digits[24];
+};
+
+static const char *step_number_text(struct step_number *number, uint64_t value, size_t *length)
+{
+	if (number->value != 0 && value == number->value + 1 && value < UINT64_C(1) << 32) {
+		size_t i = number->length;
+		while (i > 0 && number->digits[i - 1] == '9')
+			number->digits[--i] = '0';
+		if (i > 0) {
+			number->digits[i - 1]++;
+		} else { /* 99..9 + 1: one more digit */
+			memmove(number->digits + 1, number->digits, number->length);
+			number->digits[0] = '1';
+			number->length++;
+		}
+	} else {
+		number->length = (size_t)(put_u64(number->digits, value) - number->digits);
+	}
+	number->value = value;
+	*length = number->length;
+	return number->digits;
+}
+
+/*
  * "step N: <marker text>  (events E, lost L)" above a step's rows: in a marker-heavy recording
  * (a Swiss map labels every growth step) most steps are only this line, so it is written with
  * one reservation and no per-piece checks.
  */
 static void print_step_header(struct output *o, const struct gg_aggregate *aggregate,
-			      uint32_t index)
+			      uint32_t index, struct step_number *number)
 {
 	const struct gg_step *step = &aggregate->steps[index];
 	size_t name_length;
@@ -330,8 +361,8 @@ static void print_step_header(struct output *o, const struct gg_aggregate *aggre
 	if (longest > OUTPUT_BUFFER_SIZE - o->used)
 		output_flush(o);
 	if (longest > OUTPUT_BUFFER_SIZE) { /* a marker of more than 16 KiB: in pieces */
-		char number[24];
-		out_bytes(o, number, (size_t)(put_u64(PUT_LITERAL(number, "step "), (uint64_t)index + 1) - number));
+		char prefix[24];
+		out_bytes(o, prefix, (size_t)(put_u64(PUT_LITERAL(prefix, "step "), (uint64_t)index + 1) - prefix));
 		OUT_LITERAL(o, ": ");
 		for (size_t done = 0; done < name_length; done += 1024) {
 			size_t piece = name_length - done < 1024 ? name_length - done : 1024;
@@ -345,8 +376,11 @@ static void print_step_header(struct output *o, const struct gg_aggregate *aggre
 		return;
 	}
 	char *p = o->data + o->used;
+	size_t number_length;
+	const char *number_text = step_number_text(number, (uint64_t)index + 1, &number_length);
 	p = PUT_LITERAL(p, "step ");
-	p = put_u64(p, (uint64_t)index + 1);
+	memcpy(p, number_text, 16); /* at most 10 digits; the rest is overwritten next */
+	p += number_length;
 	p = PUT_LITERAL(p, ": ");
 	p = gg_put_escaped(p, name, name_length);
 	p = PUT_LITERAL(p, "  (events ");
@@ -381,10 +415,11 @@ static int print_wide(const struct gg_aggregate *aggregate, FILE *out)
 	print_table_line(&o, widths, cells);
 
 	size_t previous_step = SIZE_MAX;
+	struct step_number number = { 0, 0, { 0 } };
 	for (size_t r = 0; r < aggregate->row_count; r++) {
 		const struct gg_row *row = &aggregate->rows[r];
 		if (row->step != previous_step) {
-			print_step_header(&o, aggregate, row->step);
+			print_step_header(&o, aggregate, row->step, &number);
 			previous_step = row->step;
 		}
 		for (size_t c = 0; c < COLUMN_COUNT; c++)
@@ -760,10 +795,11 @@ static int print_compact(const struct gg_aggregate *aggregate, FILE *out)
 	print_header_row(&o, widths);
 	size_t room = row_room(widths);
 	size_t previous_step = SIZE_MAX;
+	struct step_number number = { 0, 0, { 0 } };
 	for (size_t r = 0; r < aggregate->row_count; r++) {
 		const struct gg_row *row = &aggregate->rows[r];
 		if (row->step != previous_step) {
-			print_step_header(&o, aggregate, row->step);
+			print_step_header(&o, aggregate, row->step, &number);
 			previous_step = row->step;
 		}
 		if (!counts_empty(&row->counts))
