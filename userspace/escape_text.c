@@ -71,9 +71,10 @@ static inline void store16(char *p, __m128i v)
 	_mm_storeu_si128((__m128i *)(void *)p, v);
 }
 
-/* From text[i] on, 16 bytes at a time, then the tail. */
-static char *put_escaped_sse2(char *out, const char *text, size_t length, size_t i)
+char *gg_put_escaped(char *out, const char *text, size_t length)
 {
+	size_t i = 0;
+
 	/*
 	 * A vector is stored whole before its escape (if any) is known: the bytes after the escape
 	 * are overwritten next. Stores stay inside the room: out is at most 4 * i past its start,
@@ -129,78 +130,6 @@ static char *put_escaped_sse2(char *out, const char *text, size_t length, size_t
 		i++;
 next:;
 	}
-}
-
-#if defined(__GNUC__) && defined(__x86_64__)
-#define HAVE_AVX2_ESCAPE 1
-#include <immintrin.h>
-
-/*
- * The same 32 bytes at a time where the processor has AVX2 (chosen at run time: the build
- * assumes only SSE2): a real marker is mostly one plain run of 100 to 200 bytes.
- */
-__attribute__((target("avx2"))) static inline __m256i plain_bytes_avx2(__m256i bytes)
-{
-	__m256i printable = _mm256_cmpgt_epi8(_mm256_set1_epi8(-0x21),
-					      _mm256_add_epi8(bytes, _mm256_set1_epi8(0x60)));
-	return _mm256_andnot_si256(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('\\')), printable);
-}
-
-__attribute__((target("avx2"))) static char *put_escaped_avx2(char *out, const char *text,
-							       size_t length)
-{
-	size_t i = 0;
-
-	/* stored before checked, as in put_escaped_sse2() */
-	while (length - i >= 32) {
-		__m256i bytes = _mm256_loadu_si256((const __m256i *)(const void *)(text + i));
-		unsigned escape = ~(unsigned)_mm256_movemask_epi8(plain_bytes_avx2(bytes));
-		_mm256_storeu_si256((__m256i *)(void *)out, bytes);
-		if (escape) {
-			unsigned run = (unsigned)__builtin_ctz(escape);
-			out = put_escape(out + run, (unsigned char)text[i + run]);
-			i += run + 1;
-			continue;
-		}
-		i += 32;
-		out += 32;
-	}
-	/* the tail: the last 32 bytes, of which the first 32 - rest were seen already */
-	__m256i last = _mm256_loadu_si256((const __m256i *)(const void *)(text + length - 32));
-	unsigned last_escapes = ~(unsigned)_mm256_movemask_epi8(plain_bytes_avx2(last));
-	while (i < length) {
-		size_t rest = length - i;
-		unsigned escape = last_escapes >> (32 - rest);
-		size_t run = escape ? (unsigned)__builtin_ctz(escape) : rest;
-		if (run >= 16) {
-			__m128i head = _mm_loadu_si128((const __m128i *)(const void *)(text + i));
-			__m128i tail = _mm_loadu_si128((const __m128i *)(const void *)(text + i + run - 16));
-			_mm_storeu_si128((__m128i *)(void *)out, head);
-			_mm_storeu_si128((__m128i *)(void *)(out + run - 16), tail);
-		} else {
-			copy_short(out, text + i, run);
-		}
-		out += run;
-		i += run;
-		if (i == length)
-			break;
-		out = put_escape(out, (unsigned char)text[i]);
-		i++;
-	}
-	return out;
-}
-#endif
-
-char *gg_put_escaped(char *out, const char *text, size_t length)
-{
-#ifdef HAVE_AVX2_ESCAPE
-	static int avx2 = -1;
-	if (avx2 < 0)
-		avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
-	if (avx2 && length >= 32)
-		return put_escaped_avx2(out, text, length);
-#endif
-	return put_escaped_sse2(out, text, length, 0);
 }
 
 #else /* no SSE2: a byte at a time */
