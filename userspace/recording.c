@@ -192,37 +192,6 @@ static bool status_invalid(int64_t ret)
 	return ret < -MAX_ERRNO;
 }
 
-/*
- * Values no module writes and gg_parse_line() refuses on the line: refused here too, so that both
- * readers accept the same records (a corrupt or hostile file).
- */
-static int record_invalid(const struct gg_rec *r, struct gg_parse_error *error)
-{
-	const char *what = NULL;
-
-	if (r->h.pid < 0 || r->h.tid < 0)
-		what = "a negative pid or tid";
-	else if (r->h.type == GG_EV_MMAP && r->u.mmap.anon > 1)
-		what = "mmap's anon is neither 0 nor 1";
-	else if (r->h.type == GG_EV_MUNMAP && status_invalid(r->u.munmap.ret))
-		what = "munmap's ret is below -4095";
-	else if (r->h.type == GG_EV_MPROTECT && status_invalid(r->u.mprotect.ret))
-		what = "mprotect's ret is below -4095";
-	else if (r->h.type == GG_EV_MADVISE &&
-		 (status_invalid(r->u.madvise.ret) || r->u.madvise.advice < 0))
-		what = "madvise's ret is below -4095 or its advice negative";
-	else if (r->h.type == GG_EV_TLB_FLUSH && r->u.tlb.freed > 1)
-		what = "tlb_flush's freed is neither 0 nor 1";
-	else if (r->h.type == GG_EV_FORK && (r->u.fork.child < 0 || r->u.fork.thread > 1))
-		what = "fork's child is negative or its thread neither 0 nor 1";
-	else if (r->h.type == GG_EV_EXIT && r->u.exit.group_dead > 1)
-		what = "exit's group_dead is neither 0 nor 1";
-	if (!what)
-		return 0;
-	snprintf(error->message, sizeof(error->message), "%s", what);
-	return -1;
-}
-
 /* The `ev=` name of a record's type, its length measured once per type rather than per record. */
 static struct gg_span type_name(unsigned int type)
 {
@@ -238,107 +207,208 @@ static struct gg_span type_name(unsigned int type)
 	return known[type];
 }
 
+/*
+ * A payload as the struct of its type: the record's bytes (padding included, as load() takes
+ * them), zero beyond them. Only the type's struct is copied, not the whole union: most records
+ * are faults, flushes and markers, a fraction of its size.
+ */
+static inline __attribute__((always_inline)) void load_payload(void *payload, size_t payload_size,
+								 const void *data, size_t size)
+{
+	size_t available = size > sizeof(struct gg_hdr) ? size - sizeof(struct gg_hdr) : 0;
+
+	if (available >= payload_size) {
+		memcpy(payload, (const char *)data + sizeof(struct gg_hdr), payload_size);
+		return;
+	}
+	memcpy(payload, (const char *)data + sizeof(struct gg_hdr), available);
+	memset((char *)payload + available, 0, payload_size - available);
+}
+
+#define LOAD_PAYLOAD(payload, data, size) load_payload(&(payload), sizeof(payload), (data), (size))
+
+static int refuse(struct gg_parse_error *error, const char *what)
+{
+	snprintf(error->message, sizeof(error->message), "%s", what);
+	return -1;
+}
+
+/*
+ * A marker's text, verbatim as the line has it: up to the first NUL, as %.*s prints it, read in
+ * place (the span points into @data) and never past the record's bytes, beyond which the line
+ * sees zeros.
+ */
+static struct gg_span marker_text(const void *data, size_t size)
+{
+	const char *payload = (const char *)data + sizeof(struct gg_hdr);
+	size_t available = size > sizeof(struct gg_hdr) ? size - sizeof(struct gg_hdr) : 0;
+	size_t text_offset = offsetof(struct gg_ev_str, s);
+	uint16_t declared = 0;
+
+	if (available > sizeof(union gg_payload))
+		available = sizeof(union gg_payload);
+	if (available >= sizeof(declared))
+		memcpy(&declared, payload, sizeof(declared));
+	else
+		memcpy(&declared, payload, available);
+	size_t limit = declared < GG_STR_MAX ? declared : GG_STR_MAX;
+	size_t present = available > text_offset ? available - text_offset : 0;
+	if (limit > present)
+		limit = present;
+	return (struct gg_span){ payload + text_offset, strnlen(payload + text_offset, limit) };
+}
+
 int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
 		       struct gg_record_scratch *scratch, struct gg_parse_error *error)
 {
-	const struct gg_rec *r = &scratch->record;
-	const struct gg_hdr *h = &r->h;
+	struct gg_hdr h;
 	char *text = scratch->text;
 
-	load(&scratch->record, data, size);
+	if (size >= sizeof(h)) {
+		memcpy(&h, data, sizeof(h));
+	} else {
+		memset(&h, 0, sizeof(h));
+		memcpy(&h, data, size);
+	}
 	/* the frequent types set every field they have below; the others start from zero */
-	if (h->type != GG_EV_FAULT && h->type != GG_EV_TLB_FLUSH && h->type != GG_EV_MARKER)
+	if (h.type != GG_EV_FAULT && h.type != GG_EV_TLB_FLUSH && h.type != GG_EV_MARKER)
 		memset(event, 0, sizeof(*event));
-	if (record_invalid(r, error))
-		return -1;
-	event->seq = h->seq;
-	event->ts = h->ts;
-	event->cpu = h->cpu;
-	event->pid = (uint32_t)h->pid;
-	event->tid = (uint32_t)h->tid;
-	event->cr3 = h->cr3;
-	event->pgd = h->pgd;
-	event->type = h->type < GG_EV_NR ? (enum gg_type)h->type : GG_EV_UNKNOWN;
-	event->type_name = type_name(h->type);
+	/* What no module writes and gg_parse_line() refuses on the line is refused here too. */
+	if (h.pid < 0 || h.tid < 0)
+		return refuse(error, "a negative pid or tid");
+	event->seq = h.seq;
+	event->ts = h.ts;
+	event->cpu = h.cpu;
+	event->pid = (uint32_t)h.pid;
+	event->tid = (uint32_t)h.tid;
+	event->cr3 = h.cr3;
+	event->pgd = h.pgd;
+	event->type = h.type < GG_EV_NR ? (enum gg_type)h.type : GG_EV_UNKNOWN;
+	event->type_name = type_name(h.type);
 
 	switch (event->type) {
-	case GG_EV_LOST:
-		event->lost.count = r->u.lost.count;
-		break;
-	case GG_EV_MMAP:
-		event->mmap.addr = r->u.mmap.addr;
-		event->mmap.len = r->u.mmap.len;
-		event->mmap.prot = r->u.mmap.prot;
-		event->mmap.flags = r->u.mmap.flags;
-		event->mmap.pgoff = r->u.mmap.pgoff;
-		event->mmap.anon = r->u.mmap.anon;
-		if (!r->u.mmap.anon)
-			event->mmap.file = escape(r->u.mmap.name, r->u.mmap.name_len, &text);
-		event->mmap.ret = ret_of(r->u.mmap.ret);
-		break;
-	case GG_EV_MUNMAP:
-		event->munmap.addr = r->u.munmap.addr;
-		event->munmap.len = r->u.munmap.len;
-		event->munmap.ret = ret_of(r->u.munmap.ret);
-		break;
-	case GG_EV_MREMAP:
-		event->mremap.addr = r->u.mremap.addr;
-		event->mremap.old_len = r->u.mremap.old_len;
-		event->mremap.new_len = r->u.mremap.new_len;
-		event->mremap.flags = r->u.mremap.flags;
-		event->mremap.new_addr = r->u.mremap.new_addr;
-		event->mremap.ret = ret_of(r->u.mremap.ret);
-		break;
-	case GG_EV_MPROTECT:
-		event->mprotect.addr = r->u.mprotect.addr;
-		event->mprotect.len = r->u.mprotect.len;
-		event->mprotect.prot = r->u.mprotect.prot;
-		event->mprotect.ret = ret_of(r->u.mprotect.ret);
-		break;
-	case GG_EV_MADVISE:
-		event->madvise.addr = r->u.madvise.addr;
-		event->madvise.len = r->u.madvise.len;
-		event->madvise.advice = (uint64_t)r->u.madvise.advice;
-		event->madvise.ret = ret_of(r->u.madvise.ret);
-		break;
-	case GG_EV_BRK:
-		event->brk.brk = r->u.brk.brk;
-		event->brk.ret.failed = false;
-		event->brk.ret.value = r->u.brk.ret;
-		break;
-	case GG_EV_FAULT:
-		if (fault_invalid(&r->u.fault, error))
-			return -1;
-		fault_to_event(&r->u.fault, &event->fault);
-		break;
-	case GG_EV_TLB_FLUSH: {
-		const struct gg_ev_tlb *t = &r->u.tlb;
-		event->tlb_flush.start = t->start;
-		event->tlb_flush.end = t->end;
-		event->tlb_flush.stride = t->stride;
-		event->tlb_flush.whole_mm = t->end == GG_TLB_FLUSH_ALL;
-		event->tlb_flush.pages = 0;
-		if (!event->tlb_flush.whole_mm && t->end >= t->start && t->stride < 64)
-			event->tlb_flush.pages = (t->end - t->start) >> t->stride;
-		event->tlb_flush.freed = t->freed;
+	case GG_EV_LOST: {
+		struct gg_ev_lost lost;
+		LOAD_PAYLOAD(lost, data, size);
+		event->lost.count = lost.count;
 		break;
 	}
-	case GG_EV_FORK:
-		event->fork.child = (uint32_t)r->u.fork.child;
-		event->fork.thread = r->u.fork.thread;
+	case GG_EV_MMAP: {
+		struct gg_ev_mmap mmap;
+		LOAD_PAYLOAD(mmap, data, size);
+		if (mmap.anon > 1)
+			return refuse(error, "mmap's anon is neither 0 nor 1");
+		event->mmap.addr = mmap.addr;
+		event->mmap.len = mmap.len;
+		event->mmap.prot = mmap.prot;
+		event->mmap.flags = mmap.flags;
+		event->mmap.pgoff = mmap.pgoff;
+		event->mmap.anon = mmap.anon;
+		if (!mmap.anon)
+			event->mmap.file = escape(mmap.name, mmap.name_len, &text);
+		event->mmap.ret = ret_of(mmap.ret);
 		break;
-	case GG_EV_EXEC:
-		event->exec.filename = escape(r->u.exec.s, r->u.exec.len, &text);
+	}
+	case GG_EV_MUNMAP: {
+		struct gg_ev_munmap munmap;
+		LOAD_PAYLOAD(munmap, data, size);
+		if (status_invalid(munmap.ret))
+			return refuse(error, "munmap's ret is below -4095");
+		event->munmap.addr = munmap.addr;
+		event->munmap.len = munmap.len;
+		event->munmap.ret = ret_of(munmap.ret);
 		break;
-	case GG_EV_EXIT:
-		event->exit.code = r->u.exit.code;
-		event->exit.group_dead = r->u.exit.group_dead;
+	}
+	case GG_EV_MREMAP: {
+		struct gg_ev_mremap mremap;
+		LOAD_PAYLOAD(mremap, data, size);
+		event->mremap.addr = mremap.addr;
+		event->mremap.old_len = mremap.old_len;
+		event->mremap.new_len = mremap.new_len;
+		event->mremap.flags = mremap.flags;
+		event->mremap.new_addr = mremap.new_addr;
+		event->mremap.ret = ret_of(mremap.ret);
 		break;
+	}
+	case GG_EV_MPROTECT: {
+		struct gg_ev_mprotect mprotect;
+		LOAD_PAYLOAD(mprotect, data, size);
+		if (status_invalid(mprotect.ret))
+			return refuse(error, "mprotect's ret is below -4095");
+		event->mprotect.addr = mprotect.addr;
+		event->mprotect.len = mprotect.len;
+		event->mprotect.prot = mprotect.prot;
+		event->mprotect.ret = ret_of(mprotect.ret);
+		break;
+	}
+	case GG_EV_MADVISE: {
+		struct gg_ev_madvise madvise;
+		LOAD_PAYLOAD(madvise, data, size);
+		if (status_invalid(madvise.ret) || madvise.advice < 0)
+			return refuse(error, "madvise's ret is below -4095 or its advice negative");
+		event->madvise.addr = madvise.addr;
+		event->madvise.len = madvise.len;
+		event->madvise.advice = (uint64_t)madvise.advice;
+		event->madvise.ret = ret_of(madvise.ret);
+		break;
+	}
+	case GG_EV_BRK: {
+		struct gg_ev_brk brk;
+		LOAD_PAYLOAD(brk, data, size);
+		event->brk.brk = brk.brk;
+		event->brk.ret.failed = false;
+		event->brk.ret.value = brk.ret;
+		break;
+	}
+	case GG_EV_FAULT: {
+		struct gg_ev_fault fault;
+		LOAD_PAYLOAD(fault, data, size);
+		if (fault_invalid(&fault, error))
+			return -1;
+		fault_to_event(&fault, &event->fault);
+		break;
+	}
+	case GG_EV_TLB_FLUSH: {
+		struct gg_ev_tlb t;
+		LOAD_PAYLOAD(t, data, size);
+		if (t.freed > 1)
+			return refuse(error, "tlb_flush's freed is neither 0 nor 1");
+		event->tlb_flush.start = t.start;
+		event->tlb_flush.end = t.end;
+		event->tlb_flush.stride = t.stride;
+		event->tlb_flush.whole_mm = t.end == GG_TLB_FLUSH_ALL;
+		event->tlb_flush.pages = 0;
+		if (!event->tlb_flush.whole_mm && t.end >= t.start && t.stride < 64)
+			event->tlb_flush.pages = (t.end - t.start) >> t.stride;
+		event->tlb_flush.freed = t.freed;
+		break;
+	}
+	case GG_EV_FORK: {
+		struct gg_ev_fork fork;
+		LOAD_PAYLOAD(fork, data, size);
+		if (fork.child < 0 || fork.thread > 1)
+			return refuse(error, "fork's child is negative or its thread neither 0 nor 1");
+		event->fork.child = (uint32_t)fork.child;
+		event->fork.thread = fork.thread;
+		break;
+	}
+	case GG_EV_EXEC: {
+		struct gg_ev_str exec;
+		LOAD_PAYLOAD(exec, data, size);
+		event->exec.filename = escape(exec.s, exec.len, &text);
+		break;
+	}
+	case GG_EV_EXIT: {
+		struct gg_ev_exit exit;
+		LOAD_PAYLOAD(exit, data, size);
+		if (exit.group_dead > 1)
+			return refuse(error, "exit's group_dead is neither 0 nor 1");
+		event->exit.code = exit.code;
+		event->exit.group_dead = exit.group_dead;
+		break;
+	}
 	case GG_EV_MARKER:
-		/* Verbatim, as the line has it: up to the first NUL, as %.*s prints it. */
-		event->marker.text.ptr = r->u.marker.s;
-		event->marker.text.len = strnlen(r->u.marker.s, r->u.marker.len < GG_STR_MAX ?
-							       r->u.marker.len : GG_STR_MAX);
+		event->marker.text = marker_text(data, size);
 		break;
 	case GG_EV_UNKNOWN:
 		break;

@@ -59,18 +59,18 @@ long gg_record_size(const void *data, size_t available);
 int gg_record_format(const void *data, size_t size, char *line);
 
 /*
- * Scratch space for gg_record_to_event(): the aligned record and the escaped strings the event's
+ * Scratch space for gg_record_to_event(): the escaped strings (file and exec names) the event's
  * spans point into. Valid until the next call with the same scratch.
  */
 struct gg_record_scratch {
-	struct gg_rec record;
 	char text[GG_LINE_MAX];
 };
 
 /*
  * One record of @size bytes as a parsed event, the same as gg_parse_line() gives for its line:
  * 0, or -1 with the reason in @error for a record whose line gg_parse_line() refuses too (the
- * module never writes one).
+ * module never writes one). A marker's text span points into @data itself (it needs no
+ * escaping): valid while @data is.
  */
 int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
 		       struct gg_record_scratch *scratch, struct gg_parse_error *error);

@@ -3,6 +3,7 @@
 #include "report.h"
 #include "event_stream.h"
 
+#include "escape_text.h"
 #include "event.h"
 #include "line_reader.h"
 
@@ -13,9 +14,6 @@
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 /* ---- reading ---- */
 
@@ -293,90 +291,6 @@ static size_t format_hex(char *buffer, uint64_t value)
 	return 2 + length;
 }
 
-/* What put_escaped() writes as \xNN: all but printable ASCII, and '\\' so \x is never ambiguous. */
-static inline bool needs_escape(unsigned char c)
-{
-	return c < 0x20 || c > 0x7e || c == '\\';
-}
-
-#define BYTES(b) (UINT64_C(0x0101010101010101) * (b))
-
-/*
- * The high bit of each byte of w that needs_escape(); exact per byte (no carry between bytes):
- * the low seven bits are compared on their own, the high bit stands for >= 0x80.
- */
-static inline uint64_t escape_bytes(uint64_t w)
-{
-	uint64_t low = w & BYTES(0x7f);
-	uint64_t at_least_7f = (low + BYTES(0x01)) | w;    /* 0x7f..0xff */
-	uint64_t below_20 = ~((low + BYTES(0x60)) | w);    /* 0x00..0x1f */
-	uint64_t x = (w ^ BYTES(0x5c)) & BYTES(0x7f);
-	uint64_t backslash = ~((x + BYTES(0x7f)) | w);     /* exactly 0x5c */
-	return (at_least_7f | below_20 | backslash) & BYTES(0x80);
-}
-
-/* Bytes from text[0] that go out as they are (the end of the run to copy), up to length. */
-static size_t plain_run(const char *text, size_t length)
-{
-	size_t run = 0;
-#ifdef __SSE2__
-	/* 16 at a time: as signed bytes, 0x20..0x7e are those > 0x1f and < 0x7f */
-	const __m128i above_controls = _mm_set1_epi8(0x1f), delete = _mm_set1_epi8(0x7f);
-	const __m128i backslash = _mm_set1_epi8('\\');
-	for (; length - run >= 16; run += 16) {
-		__m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)(text + run));
-		__m128i plain = _mm_and_si128(_mm_cmpgt_epi8(bytes, above_controls),
-					      _mm_cmplt_epi8(bytes, delete));
-		plain = _mm_andnot_si128(_mm_cmpeq_epi8(bytes, backslash), plain);
-		unsigned escape = ~(unsigned)_mm_movemask_epi8(plain) & 0xffff;
-		if (escape)
-			return run + (unsigned)__builtin_ctz(escape);
-	}
-#endif
-	for (; length - run >= 8; run += 8) {
-		uint64_t word;
-		memcpy(&word, text + run, sizeof(word));
-		uint64_t escape = escape_bytes(word);
-		if (escape)
-			return run + ((size_t)__builtin_ctzll(escape) >> 3);
-	}
-	if (run < length && length >= 8) {
-		/* the last 8 bytes, overlapping what was seen: bytes before run are plain */
-		uint64_t word;
-		memcpy(&word, text + length - 8, sizeof(word));
-		uint64_t escape = escape_bytes(word);
-		return escape ? length - 8 + ((size_t)__builtin_ctzll(escape) >> 3) : length;
-	}
-	while (run < length && !needs_escape((unsigned char)text[run]))
-		run++;
-	return run;
-}
-
-/*
- * Step names are verbatim marker text: keep the terminal safe. Runs of bytes that go out as
- * they are (found 16 or 8 at a time) are copied at once. The escaped text goes to p, which
- * has room for 4 * length bytes; returns its end.
- */
-static char *put_escaped(char *p, const char *text, size_t length)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i = 0;
-	for (;;) {
-		size_t run = i + plain_run(text + i, length - i);
-		memcpy(p, text + i, run - i);
-		p += run - i;
-		if (run == length)
-			return p;
-		unsigned char c = (unsigned char)text[run];
-		p[0] = '\\';
-		p[1] = 'x';
-		p[2] = digits[c >> 4];
-		p[3] = digits[c & 15];
-		p += 4;
-		i = run + 1;
-	}
-}
-
 /* ---- human table ---- */
 
 #define CELL_SIZE 96
@@ -400,12 +314,43 @@ static void print_table_line(struct output *o, const size_t *widths, char cells[
 #define PUT_LITERAL(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
 
 /*
+ * The number of the step whose header was printed last, as text: the next one is nearly always
+ * one more, which is counted up in the digits rather than formatted again.
+ */
+struct step_number {
+	uint64_t value; /* 0: none yet */
+	size_t length;
+	char digits[24];
+};
+
+static const char *step_number_text(struct step_number *number, uint64_t value, size_t *length)
+{
+	if (number->value != 0 && value == number->value + 1 && value < UINT64_C(1) << 32) {
+		size_t i = number->length;
+		while (i > 0 && number->digits[i - 1] == '9')
+			number->digits[--i] = '0';
+		if (i > 0) {
+			number->digits[i - 1]++;
+		} else { /* 99..9 + 1: one more digit */
+			memmove(number->digits + 1, number->digits, number->length);
+			number->digits[0] = '1';
+			number->length++;
+		}
+	} else {
+		number->length = (size_t)(put_u64(number->digits, value) - number->digits);
+	}
+	number->value = value;
+	*length = number->length;
+	return number->digits;
+}
+
+/*
  * "step N: <marker text>  (events E, lost L)" above a step's rows: in a marker-heavy recording
  * (a Swiss map labels every growth step) most steps are only this line, so it is written with
  * one reservation and no per-piece checks.
  */
 static void print_step_header(struct output *o, const struct gg_aggregate *aggregate,
-			      uint32_t index)
+			      uint32_t index, struct step_number *number)
 {
 	const struct gg_step *step = &aggregate->steps[index];
 	size_t name_length;
@@ -416,12 +361,12 @@ static void print_step_header(struct output *o, const struct gg_aggregate *aggre
 	if (longest > OUTPUT_BUFFER_SIZE - o->used)
 		output_flush(o);
 	if (longest > OUTPUT_BUFFER_SIZE) { /* a marker of more than 16 KiB: in pieces */
-		char number[24];
-		out_bytes(o, number, (size_t)(put_u64(PUT_LITERAL(number, "step "), (uint64_t)index + 1) - number));
+		char prefix[24];
+		out_bytes(o, prefix, (size_t)(put_u64(PUT_LITERAL(prefix, "step "), (uint64_t)index + 1) - prefix));
 		OUT_LITERAL(o, ": ");
 		for (size_t done = 0; done < name_length; done += 1024) {
 			size_t piece = name_length - done < 1024 ? name_length - done : 1024;
-			char *end = put_escaped(out_reserve(o, 4 * piece), name + done, piece);
+			char *end = gg_put_escaped(out_reserve(o, 4 * piece), name + done, piece);
 			o->used = (size_t)(end - o->data);
 		}
 		char tail[64], *t = PUT_LITERAL(tail, "  (events ");
@@ -431,10 +376,13 @@ static void print_step_header(struct output *o, const struct gg_aggregate *aggre
 		return;
 	}
 	char *p = o->data + o->used;
+	size_t number_length;
+	const char *number_text = step_number_text(number, (uint64_t)index + 1, &number_length);
 	p = PUT_LITERAL(p, "step ");
-	p = put_u64(p, (uint64_t)index + 1);
+	memcpy(p, number_text, 16); /* at most 10 digits; the rest is overwritten next */
+	p += number_length;
 	p = PUT_LITERAL(p, ": ");
-	p = put_escaped(p, name, name_length);
+	p = gg_put_escaped(p, name, name_length);
 	p = PUT_LITERAL(p, "  (events ");
 	p = put_u64(p, step->events);
 	p = PUT_LITERAL(p, ", lost ");
@@ -467,10 +415,11 @@ static int print_wide(const struct gg_aggregate *aggregate, FILE *out)
 	print_table_line(&o, widths, cells);
 
 	size_t previous_step = SIZE_MAX;
+	struct step_number number = { 0, 0, { 0 } };
 	for (size_t r = 0; r < aggregate->row_count; r++) {
 		const struct gg_row *row = &aggregate->rows[r];
 		if (row->step != previous_step) {
-			print_step_header(&o, aggregate, row->step);
+			print_step_header(&o, aggregate, row->step, &number);
 			previous_step = row->step;
 		}
 		for (size_t c = 0; c < COLUMN_COUNT; c++)
@@ -526,19 +475,81 @@ static int format_size(char *buffer, size_t size, uint64_t bytes)
 	return snprintf(buffer, size, "%.1f %s", (double)bytes / (double)scale, units[unit]);
 }
 
+/*
+ * Padding written 16 spaces at a time: up to 15 bytes past the end, in room the caller has
+ * reserved (PAD_SLACK) and that what follows overwrites.
+ */
+#define PAD_SLACK 16
+
+static inline char *put_spaces(char *p, size_t n)
+{
+	static const char spaces[16] = "                ";
+	for (size_t i = 0; i < n; i += 16)
+		memcpy(p + i, spaces, 16);
+	return p + n;
+}
+
+/* Spaces that pad @length bytes to @width, if any. */
+static inline char *put_padding(char *p, size_t width, size_t length)
+{
+	return width > length ? put_spaces(p, width - length) : p;
+}
+
+/* %PRIu64 right-aligned in width, with PAD_SLACK bytes of room beyond it. */
+static inline char *put_u64_right(char *p, uint64_t value, size_t width)
+{
+	return put_u64(put_padding(p, width, decimal_length(value)), value);
+}
+
+static inline char *put_text(char *p, const char *text, size_t length)
+{
+	memcpy(p, text, length);
+	return p + length;
+}
+
+/* The breakdown's names with their lengths, in display order, looked up once rather than per row. */
+struct breakdown_names {
+	bool ready;
+	const char *trans[GG_TRANS_NR], *level[GG_LEVEL_SHOWN_COUNT];
+	size_t trans_length[GG_TRANS_NR], level_length[GG_LEVEL_SHOWN_COUNT];
+	size_t longest_breakdown; /* bytes of a breakdown with every part, with the largest counts */
+};
+
+static const struct breakdown_names *breakdown_names(void)
+{
+	static struct breakdown_names names;
+	if (names.ready)
+		return &names;
+	size_t longest = 0;
+	for (unsigned i = 0; i < GG_TRANS_NR; i++) {
+		names.trans[i] = gg_trans_name(gg_trans_display_order[i]);
+		names.trans_length[i] = strlen(names.trans[i]);
+		longest += 2 + names.trans_length[i] + 1 + 20;
+	}
+	for (unsigned i = 0; i < GG_LEVEL_SHOWN_COUNT; i++) {
+		names.level[i] = gg_level_name(gg_level_display_order[i]);
+		names.level_length[i] = strlen(names.level[i]);
+		longest += 2 + names.level_length[i] + 1 + 20;
+	}
+	names.longest_breakdown = longest + 2 + sizeof("mmap failed ") + 20;
+	names.ready = true;
+	return &names;
+}
+
 /* "none->present 120, ro->rw-cow 3; pte 121, pmd 2; mmap failed 1" (only non-zero parts) */
 static void print_breakdown(struct output *o, const struct gg_counts *c)
 {
+	const struct breakdown_names *names = breakdown_names();
+	char *start = out_reserve(o, names->longest_breakdown), *p = start;
 	bool any = false;
 	const char *separator = "";
 	for (unsigned i = 0; i < GG_TRANS_NR; i++) {
-		enum gg_trans t = gg_trans_display_order[i];
-		if (c->faults_by_trans[t]) {
-			const char *name = gg_trans_name(t);
-			out_bytes(o, separator, strlen(separator));
-			out_bytes(o, name, strlen(name));
-			out_char(o, ' ');
-			out_u64(o, c->faults_by_trans[t]);
+		uint64_t count = c->faults_by_trans[gg_trans_display_order[i]];
+		if (count) {
+			p = put_text(p, separator, strlen(separator));
+			p = put_text(p, names->trans[i], names->trans_length[i]);
+			*p++ = ' ';
+			p = put_u64(p, count);
 			separator = ", ";
 			any = true;
 		}
@@ -546,13 +557,12 @@ static void print_breakdown(struct output *o, const struct gg_counts *c)
 	if (*separator)
 		separator = "; ";
 	for (unsigned i = 0; i < GG_LEVEL_SHOWN_COUNT; i++) {
-		enum gg_level l = gg_level_display_order[i];
-		if (c->faults_by_level[l]) {
-			const char *name = gg_level_name(l);
-			out_bytes(o, separator, strlen(separator));
-			out_bytes(o, name, strlen(name));
-			out_char(o, ' ');
-			out_u64(o, c->faults_by_level[l]);
+		uint64_t count = c->faults_by_level[gg_level_display_order[i]];
+		if (count) {
+			p = put_text(p, separator, strlen(separator));
+			p = put_text(p, names->level[i], names->level_length[i]);
+			*p++ = ' ';
+			p = put_u64(p, count);
 			separator = ", ";
 			any = true;
 		}
@@ -560,13 +570,14 @@ static void print_breakdown(struct output *o, const struct gg_counts *c)
 	if (*separator)
 		separator = "; ";
 	if (c->mmap_failed) {
-		out_bytes(o, separator, strlen(separator));
-		OUT_LITERAL(o, "mmap failed ");
-		out_u64(o, c->mmap_failed);
+		p = put_text(p, separator, strlen(separator));
+		p = PUT_LITERAL(p, "mmap failed ");
+		p = put_u64(p, c->mmap_failed);
 		any = true;
 	}
 	if (!any)
-		out_char(o, '-');
+		*p++ = '-';
+	o->used += (size_t)(p - start);
 }
 
 enum compact_column {
@@ -657,38 +668,55 @@ static void out_right(struct output *o, const char *text, size_t length, size_t 
 	out_bytes(o, text, length);
 }
 
-static void print_compact_row(struct output *o, const size_t *widths,
+/* Every column of a row but the breakdown, with its padding: the room to reserve for it. */
+static size_t row_room(const size_t *widths)
+{
+	size_t room = PAD_SLACK;
+	for (unsigned column = 0; column < C_BREAKDOWN; column++)
+		room += 2 + widths[column];
+	return room + 2;
+}
+
+/* Written with one reservation (row_room) and no per-piece checks: the table's bulk. */
+static void print_compact_row(struct output *o, const size_t *widths, size_t room,
 			      const struct mapping_cells *cells, const struct gg_counts *c)
 {
-	OUT_LITERAL(o, "  ");
-	out_left(o, cells->range, cells->range_length, widths[C_MAPPING]);
-	OUT_LITERAL(o, "  ");
-	out_left(o, cells->name, cells->name_length, widths[C_NAME]);
-	OUT_LITERAL(o, "  ");
-	out_left(o, cells->prot, strlen(cells->prot), widths[C_PROT]);
-	OUT_LITERAL(o, "  ");
-	out_u64_padded(o, c->mmaps, widths[C_MMAPS]);
-	OUT_LITERAL(o, "  ");
-	out_right(o, cells->size, cells->size_length, widths[C_SIZE]);
-	OUT_LITERAL(o, "  ");
-	out_u64_padded(o, c->faults, widths[C_FAULTS]);
-	OUT_LITERAL(o, "  ");
-	out_u64_padded(o, c->pages_faulted, widths[C_PAGES]);
-	OUT_LITERAL(o, "  ");
-	out_u64_padded(o, c->tlb_flushes, widths[C_FLUSHES]);
-	OUT_LITERAL(o, "  ");
+	char *start = out_reserve(o, room), *p = start;
+	size_t prot_length = strlen(cells->prot);
+
+	p = PUT_LITERAL(p, "  ");
+	p = put_text(p, cells->range, cells->range_length);
+	p = put_padding(p, widths[C_MAPPING], cells->range_length);
+	p = PUT_LITERAL(p, "  ");
+	p = put_text(p, cells->name, cells->name_length);
+	p = put_padding(p, widths[C_NAME], cells->name_length);
+	p = PUT_LITERAL(p, "  ");
+	p = put_text(p, cells->prot, prot_length);
+	p = put_padding(p, widths[C_PROT], prot_length);
+	p = PUT_LITERAL(p, "  ");
+	p = put_u64_right(p, c->mmaps, widths[C_MMAPS]);
+	p = PUT_LITERAL(p, "  ");
+	p = put_padding(p, widths[C_SIZE], cells->size_length);
+	p = put_text(p, cells->size, cells->size_length);
+	p = PUT_LITERAL(p, "  ");
+	p = put_u64_right(p, c->faults, widths[C_FAULTS]);
+	p = PUT_LITERAL(p, "  ");
+	p = put_u64_right(p, c->pages_faulted, widths[C_PAGES]);
+	p = PUT_LITERAL(p, "  ");
+	p = put_u64_right(p, c->tlb_flushes, widths[C_FLUSHES]);
+	p = PUT_LITERAL(p, "  ");
 	if (c->tlb_whole_mm == 0) {
-		out_u64_padded(o, c->tlb_pages, widths[C_FLUSHED]);
-	} else if (c->tlb_pages == 0) {
-		out_right(o, "all", 3, widths[C_FLUSHED]);
+		p = put_u64_right(p, c->tlb_pages, widths[C_FLUSHED]);
 	} else {
-		size_t length = flushed_length(c);
-		if (widths[C_FLUSHED] > length)
-			out_spaces(o, widths[C_FLUSHED] - length);
-		out_u64(o, c->tlb_pages);
-		OUT_LITERAL(o, "+all");
+		p = put_padding(p, widths[C_FLUSHED], flushed_length(c));
+		if (c->tlb_pages != 0) {
+			p = put_u64(p, c->tlb_pages);
+			*p++ = '+';
+		}
+		p = PUT_LITERAL(p, "all");
 	}
-	OUT_LITERAL(o, "  ");
+	p = PUT_LITERAL(p, "  ");
+	o->used += (size_t)(p - start);
 	print_breakdown(o, c);
 	out_char(o, '\n');
 }
@@ -765,15 +793,17 @@ static int print_compact(const struct gg_aggregate *aggregate, FILE *out)
 				      &totals[m]);
 
 	print_header_row(&o, widths);
+	size_t room = row_room(widths);
 	size_t previous_step = SIZE_MAX;
+	struct step_number number = { 0, 0, { 0 } };
 	for (size_t r = 0; r < aggregate->row_count; r++) {
 		const struct gg_row *row = &aggregate->rows[r];
 		if (row->step != previous_step) {
-			print_step_header(&o, aggregate, row->step);
+			print_step_header(&o, aggregate, row->step, &number);
 			previous_step = row->step;
 		}
 		if (!counts_empty(&row->counts))
-			print_compact_row(&o, widths, cells_of(mapping_cells, row->mapping),
+			print_compact_row(&o, widths, room, cells_of(mapping_cells, row->mapping),
 					  &row->counts);
 	}
 
@@ -785,10 +815,10 @@ static int print_compact(const struct gg_aggregate *aggregate, FILE *out)
 	qsort(order, mapping_count, sizeof(*order), compare_mappings_by_address);
 	for (size_t i = 0; i < mapping_count; i++)
 		if (!counts_empty(&totals[order[i] - 1]))
-			print_compact_row(&o, widths, &mapping_cells[order[i] - 1],
+			print_compact_row(&o, widths, room, &mapping_cells[order[i] - 1],
 					  &totals[order[i] - 1]);
 	if (!counts_empty(&totals[mapping_count]))
-		print_compact_row(&o, widths, &other_cells, &totals[mapping_count]);
+		print_compact_row(&o, widths, room, &other_cells, &totals[mapping_count]);
 
 	char size[32];
 	uint64_t failed = overall.mmap_failed;

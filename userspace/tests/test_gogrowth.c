@@ -10,6 +10,7 @@
 #include "trace_events.h"
 #include "cli.h"
 #include "event.h"
+#include "escape_text.h"
 #include "event_compare.h"
 #include "recording.h"
 #include "report.h"
@@ -1444,6 +1445,44 @@ static size_t random_record(struct gg_rec *r, unsigned type)
 }
 
 /*
+ * Step names escaped as a byte-at-a-time escaper would: texts of every length around the
+ * vector sizes, plain or with escapes at random places, each with the bytes after its end and
+ * the room beyond what it writes left alone.
+ */
+static void test_escape_text(void)
+{
+	static char text[300], expected[4 * 300 + 64], got[4 * 300 + 64];
+	unsigned mismatches = 0;
+
+	current_test = "escape text";
+	for (unsigned round = 0; round < 4000; round++) {
+		size_t length = round % 160 + (round >= 2000 ? 140 : 0);
+		unsigned escapes = (unsigned)(rnd() % 4);
+		for (size_t i = 0; i < length; i++)
+			text[i] = (char)(0x20 + rnd() % 0x5f);
+		for (unsigned e = 0; e < escapes && length; e++) {
+			static const char special[] = { '\\', 0x7f, 0x1f, 0x00, (char)0x80, (char)0xff, '\n' };
+			text[rnd() % length] = special[rnd() % sizeof(special)];
+		}
+		char *q = expected;
+		for (size_t i = 0; i < length; i++) {
+			unsigned char c = (unsigned char)text[i];
+			if (c < 0x20 || c > 0x7e || c == '\\')
+				q += sprintf(q, "\\x%02x", c);
+			else
+				*q++ = (char)c;
+		}
+		memset(got, '#', sizeof(got));
+		char *end = gg_put_escaped(got, text, length);
+		if ((size_t)(end - got) != (size_t)(q - expected) ||
+		    memcmp(got, expected, (size_t)(q - expected)) != 0 ||
+		    (size_t)(end - got) + 16 > sizeof(got) || end > got + 4 * length + 64)
+			mismatches++;
+	}
+	CHECK(mismatches == 0);
+}
+
+/*
  * Random records of every type, valid by <linux/gogrowth.h>: the line the shared formatter
  * writes parses (strict and fast parser) to exactly the event the binary reader makes, and a
  * recording of them reads (report) and prints (print) the same as their lines.
@@ -1581,6 +1620,7 @@ int main(int argc, char **argv)
 	test_record_check_usage();
 	test_check_verdicts();
 	test_binary_records();
+	test_escape_text();
 	rmdir(temp_dir);
 
 	printf("%u passed, %u failed\n", passed, failed);

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Escaping of verbatim text: see escape_text.h. Step names are marker texts, and a marker-heavy
+ * recording prints one per step, so runs of bytes that go out as they are (nearly all of a
+ * real marker's) are checked and stored 64 or 16 bytes at a time, without a separate copy.
+ */
+#include "escape_text.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+static const char hex_digits[] = "0123456789abcdef";
+
+static inline bool needs_escape(unsigned char c)
+{
+	return c < 0x20 || c > 0x7e || c == '\\';
+}
+
+static char *put_escape(char *out, unsigned char c)
+{
+	out[0] = '\\';
+	out[1] = 'x';
+	out[2] = hex_digits[c >> 4];
+	out[3] = hex_digits[c & 15];
+	return out + 4;
+}
+
+/* Fewer than 16 bytes, as overlapping moves rather than a call to memcpy. */
+static inline void copy_short(char *out, const char *text, size_t n)
+{
+	if (n >= 8) {
+		uint64_t a, b;
+		memcpy(&a, text, 8);
+		memcpy(&b, text + n - 8, 8);
+		memcpy(out, &a, 8);
+		memcpy(out + n - 8, &b, 8);
+	} else if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, text, 4);
+		memcpy(&b, text + n - 4, 4);
+		memcpy(out, &a, 4);
+		memcpy(out + n - 4, &b, 4);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			out[i] = text[i];
+	}
+}
+
+#ifdef __SSE2__
+
+/* 0xff in each byte that goes out as it is: 0x20..0x7e but '\'. */
+static inline __m128i plain_bytes(__m128i bytes)
+{
+	/* +0x60 moves 0x20..0x7e to 0x80..0xde, the signed bytes below -0x21 */
+	__m128i printable = _mm_cmplt_epi8(_mm_add_epi8(bytes, _mm_set1_epi8(0x60)),
+					   _mm_set1_epi8(-0x21));
+	return _mm_andnot_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\')), printable);
+}
+
+static inline __m128i load16(const char *p)
+{
+	return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
+static inline void store16(char *p, __m128i v)
+{
+	_mm_storeu_si128((__m128i *)(void *)p, v);
+}
+
+char *gg_put_escaped(char *out, const char *text, size_t length)
+{
+	size_t i = 0;
+
+	/*
+	 * A vector is stored whole before its escape (if any) is known: the bytes after the escape
+	 * are overwritten next. Stores stay inside the room: out is at most 4 * i past its start,
+	 * and a vector is only stored while 16 bytes of text remain.
+	 */
+	for (;;) {
+		while (length - i >= 64) {
+			__m128i a = load16(text + i), b = load16(text + i + 16);
+			__m128i c = load16(text + i + 32), d = load16(text + i + 48);
+			__m128i plain = _mm_and_si128(_mm_and_si128(plain_bytes(a), plain_bytes(b)),
+						      _mm_and_si128(plain_bytes(c), plain_bytes(d)));
+			if (_mm_movemask_epi8(plain) != 0xffff)
+				break;
+			store16(out, a);
+			store16(out + 16, b);
+			store16(out + 32, c);
+			store16(out + 48, d);
+			i += 64;
+			out += 64;
+		}
+		while (length - i >= 16) {
+			__m128i bytes = load16(text + i);
+			unsigned escape = ~(unsigned)_mm_movemask_epi8(plain_bytes(bytes)) & 0xffff;
+			store16(out, bytes);
+			if (escape) {
+				unsigned run = (unsigned)__builtin_ctz(escape);
+				out = put_escape(out + run, (unsigned char)text[i + run]);
+				i += run + 1;
+				goto next;
+			}
+			i += 16;
+			out += 16;
+		}
+		size_t rest = length - i;
+		if (rest == 0)
+			return out;
+		size_t run = 0;
+		if (length >= 16) {
+			/* the last 16 bytes, of which the first 16 - rest were seen already */
+			unsigned escape = ~(unsigned)_mm_movemask_epi8(plain_bytes(load16(text + length - 16)));
+			escape = (escape & 0xffff) >> (16 - rest);
+			run = escape ? (unsigned)__builtin_ctz(escape) : rest;
+		} else {
+			while (run < rest && !needs_escape((unsigned char)text[i + run]))
+				run++;
+		}
+		copy_short(out, text + i, run);
+		out += run;
+		i += run;
+		if (i == length)
+			return out;
+		out = put_escape(out, (unsigned char)text[i]);
+		i++;
+next:;
+	}
+}
+
+#else /* no SSE2: a byte at a time */
+
+char *gg_put_escaped(char *out, const char *text, size_t length)
+{
+	for (size_t i = 0; i < length; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (needs_escape(c))
+			out = put_escape(out, c);
+		else
+			*out++ = (char)c;
+	}
+	return out;
+}
+
+#endif

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Verbatim text (a marker's, naming a step) made safe for a terminal. */
+#ifndef GOGROWTH_ESCAPE_TEXT_H
+#define GOGROWTH_ESCAPE_TEXT_H
+
+#include <stddef.h>
+
+/*
+ * @length bytes of @text at @out, every byte but printable ASCII, and '\' (so \x is never
+ * ambiguous), as \xNN with lower-case hex. @out has room for 4 * @length bytes; returns the end
+ * of what was written.
+ */
+char *gg_put_escaped(char *out, const char *text, size_t length);
+
+#endif /* GOGROWTH_ESCAPE_TEXT_H */
