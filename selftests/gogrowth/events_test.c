@@ -10,6 +10,8 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -511,6 +513,70 @@ TEST_F(events, lost_record)
 	EXPECT_EQ(gg_stat("total", "lost"), sum);
 	ASSERT_EQ(1, write(go[1], &c, 1));
 	waitpid(child, NULL, 0);
+}
+
+/* Lock-free, so safe in a signal handler. */
+static atomic_int signals_handled;
+
+static void count_signal(int sig)
+{
+	(void)sig;
+	atomic_fetch_add(&signals_handled, 1);
+}
+
+/*
+ * A system call's result is read on its way back to user mode, from a task
+ * work (module/probes_mm.c). With a signal sent all the while, many calls
+ * return with one pending, whose delivery sets up a frame and clears ax:
+ * every brk event must still carry the result the call returned.
+ */
+TEST_F(events, syscall_results_with_signals_pending)
+{
+	const int calls = 3000;
+	struct sigaction sa = { .sa_handler = count_signal, .sa_flags = SA_RESTART };
+	uintptr_t cur = (uintptr_t)syscall(SYS_brk, 0);
+	int i, brk_events = 0, wrong = 0, bad_results = 0;
+	pid_t child, parent = getpid();
+	long b, z, k;
+
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (child == 0) {
+		while (kill(parent, SIGUSR1) == 0)
+			;
+		_exit(0);
+	}
+	ASSERT_EQ(0, gg_marker("signals-begin"));
+	for (i = 0; i < calls; i++)
+		if ((uintptr_t)syscall(SYS_brk, 0) != cur)
+			bad_results++;
+	ASSERT_EQ(0, gg_marker("signals-end"));
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	signal(SIGUSR1, SIG_DFL);
+	ASSERT_EQ(0, bad_results) TH_LOG("brk(0) did not return the break every time");
+	ASSERT_TRUE(gg_events_read(&self->ev));
+	b = gg_events_marker(&self->ev, "signals-begin");
+	z = gg_events_marker(&self->ev, "signals-end");
+	ASSERT_TRUE(b >= 0 && z > b) TH_LOG("markers missing");
+	for (k = b + 1; k < z; k++) {
+		const char *line = self->ev.line[k];
+		int64_t ret;
+
+		if (!gg_line_is(line, "brk"))
+			continue;
+		brk_events++;
+		if (!gg_line_num(line, "ret", &ret) || (uintptr_t)ret != cur) {
+			if (!wrong)
+				TH_LOG("expected ret=%#lx: %s", (unsigned long)cur, line);
+			wrong++;
+		}
+	}
+	TH_LOG("%d brk calls, %d signals handled during them", calls, atomic_load(&signals_handled));
+	EXPECT_EQ(calls, brk_events);
+	EXPECT_EQ(0, wrong);
+	EXPECT_GT(atomic_load(&signals_handled), 0);
 }
 
 TEST_HARNESS_MAIN
