@@ -53,7 +53,8 @@ static uint64_t mix64(uint64_t x)
 
 /* ---- steps ---- */
 
-static int begin_step(struct gg_aggregate *aggregate, const char *name, size_t name_length)
+static int begin_step(struct gg_aggregate *aggregate, const char *name, size_t name_length,
+		      bool name_plain)
 {
 	if (RESERVE(aggregate->steps, aggregate->step_capacity, aggregate->step_count + 1) ||
 	    RESERVE(aggregate->names, aggregate->names_capacity,
@@ -62,6 +63,7 @@ static int begin_step(struct gg_aggregate *aggregate, const char *name, size_t n
 	struct gg_step *step = &aggregate->steps[aggregate->step_count++];
 	step->name_offset = aggregate->names_length;
 	step->name_length = name_length;
+	step->name_plain = name_plain;
 	step->events = 0;
 	step->lost = 0;
 	memcpy(aggregate->names + aggregate->names_length, name, name_length);
@@ -402,7 +404,7 @@ int gg_aggregate_init(struct gg_aggregate *aggregate)
 {
 	memset(aggregate, 0, sizeof(*aggregate));
 	if (ensure_current_capacity(aggregate, 1) ||
-	    begin_step(aggregate, start_step_name, sizeof(start_step_name) - 1)) {
+	    begin_step(aggregate, start_step_name, sizeof(start_step_name) - 1, true)) {
 		gg_aggregate_free(aggregate);
 		return -1;
 	}
@@ -478,7 +480,8 @@ int gg_aggregate_event(struct gg_aggregate *aggregate, const struct gg_event *ev
 {
 	if (event->type == GG_EV_MARKER) {
 		if (end_step(aggregate) ||
-		    begin_step(aggregate, event->marker.text.ptr, event->marker.text.len))
+		    begin_step(aggregate, event->marker.text.ptr, event->marker.text.len,
+			       event->marker.text_plain))
 			return -1;
 	}
 	aggregate->event_count++;

@@ -48,6 +48,7 @@ struct gg_mapping {
 
 struct gg_step {
 	size_t name_offset, name_length; /* into gg_aggregate.names; verbatim marker text */
+	bool name_plain; /* no byte of the name needs escaping (the marker's text_plain) */
 	uint64_t events;
 	uint64_t lost;
 };

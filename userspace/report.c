@@ -382,7 +382,12 @@ static void print_step_header(struct output *o, const struct gg_aggregate *aggre
 	memcpy(p, number_text, 16); /* at most 10 digits; the rest is overwritten next */
 	p += number_length;
 	p = PUT_LITERAL(p, ": ");
-	p = gg_put_escaped(p, name, name_length);
+	if (step->name_plain) { /* the reader saw every byte: copied, not checked again */
+		memcpy(p, name, name_length);
+		p += name_length;
+	} else {
+		p = gg_put_escaped(p, name, name_length);
+	}
 	p = PUT_LITERAL(p, "  (events ");
 	p = put_u64(p, step->events);
 	p = PUT_LITERAL(p, ", lost ");
