@@ -266,50 +266,51 @@ static uint32_t find_or_add_mapping(struct gg_aggregate *aggregate, const struct
 	return index;
 }
 
-/* Make [start, end) point at `mapping`, on top of whatever covered it. */
+/* Index of the first segment ending above `address` (segments are sorted and disjoint). */
+static size_t first_segment_ending_above(const struct gg_aggregate *aggregate, uint64_t address)
+{
+	size_t low = 0, high = aggregate->segment_count;
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+		if (aggregate->segments[middle].end <= address)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	return low;
+}
+
+/*
+ * Make [start, end) point at `mapping`, on top of whatever covered it: the segments it overlaps
+ * are found by binary search and replaced in place (what is left of the first and the last
+ * either side of the new one); only the segments after them move, not the whole list.
+ */
 static int overlay_segment(struct gg_aggregate *aggregate, uint64_t start, uint64_t end,
 			   uint32_t mapping)
 {
-	/* the two arrays grow in step: both start from the same capacity and need */
-	size_t needed = aggregate->segment_count + 2;
-	size_t segments_capacity = aggregate->segment_capacity;
-	size_t scratch_capacity = aggregate->segment_capacity;
-	if (RESERVE(aggregate->segments, segments_capacity, needed) ||
-	    RESERVE(aggregate->segments_scratch, scratch_capacity, needed))
+	if (RESERVE(aggregate->segments, aggregate->segment_capacity, aggregate->segment_count + 2))
 		return -1;
-	aggregate->segment_capacity =
-		segments_capacity < scratch_capacity ? segments_capacity : scratch_capacity;
 
-	const struct gg_segment *old = aggregate->segments;
-	struct gg_segment *out = aggregate->segments_scratch;
-	size_t count = 0;
-	bool inserted = false;
-	for (size_t i = 0; i < aggregate->segment_count; i++) {
-		struct gg_segment s = old[i];
-		if (s.end <= start || s.start >= end) {
-			if (!inserted && s.start >= end) {
-				out[count++] = (struct gg_segment){ start, end, mapping };
-				inserted = true;
-			}
-			out[count++] = s;
-			continue;
-		}
-		if (s.start < start)
-			out[count++] = (struct gg_segment){ s.start, start, s.mapping };
-		if (s.end > end) {
-			if (!inserted) {
-				out[count++] = (struct gg_segment){ start, end, mapping };
-				inserted = true;
-			}
-			out[count++] = (struct gg_segment){ end, s.end, s.mapping };
-		}
-	}
-	if (!inserted)
-		out[count++] = (struct gg_segment){ start, end, mapping };
+	struct gg_segment *segments = aggregate->segments;
+	size_t count = aggregate->segment_count;
+	size_t first = first_segment_ending_above(aggregate, start), after = first;
+	while (after < count && segments[after].start < end)
+		after++;
 
-	aggregate->segments_scratch = aggregate->segments;
-	aggregate->segments = out;
-	aggregate->segment_count = count;
+	struct gg_segment pieces[3];
+	size_t piece_count = 0;
+	if (first < after && segments[first].start < start)
+		pieces[piece_count++] = (struct gg_segment){ segments[first].start, start,
+							     segments[first].mapping };
+	pieces[piece_count++] = (struct gg_segment){ start, end, mapping };
+	if (first < after && segments[after - 1].end > end)
+		pieces[piece_count++] = (struct gg_segment){ end, segments[after - 1].end,
+							     segments[after - 1].mapping };
+
+	memmove(&segments[first + piece_count], &segments[after],
+		(count - after) * sizeof(*segments));
+	memcpy(&segments[first], pieces, piece_count * sizeof(*segments));
+	aggregate->segment_count = count - (after - first) + piece_count;
 	aggregate->last_segment = 0;
 	return 0;
 }
@@ -532,7 +533,6 @@ void gg_aggregate_free(struct gg_aggregate *aggregate)
 	free(aggregate->current_touched);
 	free(aggregate->touched);
 	free(aggregate->segments);
-	free(aggregate->segments_scratch);
 	free(aggregate->mapping_index);
 	free(aggregate->pages);
 	memset(aggregate, 0, sizeof(*aggregate));

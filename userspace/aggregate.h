@@ -80,7 +80,7 @@ struct gg_aggregate {
 	uint32_t *touched; /* indexes into current with activity */
 	size_t touched_count, current_capacity;
 
-	struct gg_segment *segments, *segments_scratch;
+	struct gg_segment *segments; /* sorted, disjoint */
 	size_t segment_count, segment_capacity;
 	size_t last_segment; /* lookup cache: faults come in runs over one region */
 
