@@ -152,6 +152,19 @@ static int end_step(struct gg_aggregate *aggregate)
 		aggregate->names_length = 0;
 		return 0;
 	}
+	/*
+	 * A step with no counted event (a marker followed by the next one: most steps of a Swiss
+	 * map's run) has only its "(other)" row, all zeros: appended without the general path.
+	 */
+	if (aggregate->touched_count == 0) {
+		if (RESERVE(aggregate->rows, aggregate->row_capacity, aggregate->row_count + 1))
+			return -1;
+		struct gg_row *row = &aggregate->rows[aggregate->row_count++];
+		row->step = (uint32_t)step_index;
+		row->mapping = GG_NO_MAPPING;
+		memset(&row->counts, 0, sizeof(row->counts));
+		return 0;
+	}
 	/* every step has its "(other)" row; one never touched holds zeros, nothing to move */
 	bool other_untouched = !aggregate->current_touched[0];
 	touch(aggregate, 0);
