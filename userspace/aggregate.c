@@ -81,13 +81,6 @@ static int begin_step(struct gg_aggregate *aggregate, const char *name, size_t n
 	return 0;
 }
 
-const char *gg_step_name(const struct gg_aggregate *aggregate, const struct gg_step *step,
-			 size_t *length)
-{
-	*length = step->name_length;
-	return aggregate->names + step->name_offset;
-}
-
 static int ensure_current_capacity(struct gg_aggregate *aggregate, size_t needed)
 {
 	size_t old_capacity = aggregate->current_capacity;
