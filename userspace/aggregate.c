@@ -53,7 +53,8 @@ static uint64_t mix64(uint64_t x)
 
 /* ---- steps ---- */
 
-static int begin_step(struct gg_aggregate *aggregate, const char *name, size_t name_length)
+static int begin_step(struct gg_aggregate *aggregate, const char *name, size_t name_length,
+		      bool name_plain)
 {
 	if (RESERVE(aggregate->steps, aggregate->step_capacity, aggregate->step_count + 1) ||
 	    RESERVE(aggregate->names, aggregate->names_capacity,
@@ -62,6 +63,7 @@ static int begin_step(struct gg_aggregate *aggregate, const char *name, size_t n
 	struct gg_step *step = &aggregate->steps[aggregate->step_count++];
 	step->name_offset = aggregate->names_length;
 	step->name_length = name_length;
+	step->name_plain = name_plain;
 	step->events = 0;
 	step->lost = 0;
 	memcpy(aggregate->names + aggregate->names_length, name, name_length);
@@ -77,13 +79,6 @@ static int begin_step(struct gg_aggregate *aggregate, const char *name, size_t n
 		aggregate->page_generation = 1;
 	}
 	return 0;
-}
-
-const char *gg_step_name(const struct gg_aggregate *aggregate, const struct gg_step *step,
-			 size_t *length)
-{
-	*length = step->name_length;
-	return aggregate->names + step->name_offset;
 }
 
 static int ensure_current_capacity(struct gg_aggregate *aggregate, size_t needed)
@@ -148,6 +143,19 @@ static int end_step(struct gg_aggregate *aggregate)
 	if (step_index == 0 && step->events == 0) {
 		aggregate->step_count = 0; /* nothing happened before the first marker */
 		aggregate->names_length = 0;
+		return 0;
+	}
+	/*
+	 * A step with no counted event (a marker followed by the next one: most steps of a Swiss
+	 * map's run) has only its "(other)" row, all zeros: appended without the general path.
+	 */
+	if (aggregate->touched_count == 0) {
+		if (RESERVE(aggregate->rows, aggregate->row_capacity, aggregate->row_count + 1))
+			return -1;
+		struct gg_row *row = &aggregate->rows[aggregate->row_count++];
+		row->step = (uint32_t)step_index;
+		row->mapping = GG_NO_MAPPING;
+		memset(&row->counts, 0, sizeof(row->counts));
 		return 0;
 	}
 	/* every step has its "(other)" row; one never touched holds zeros, nothing to move */
@@ -264,50 +272,51 @@ static uint32_t find_or_add_mapping(struct gg_aggregate *aggregate, const struct
 	return index;
 }
 
-/* Make [start, end) point at `mapping`, on top of whatever covered it. */
+/* Index of the first segment ending above `address` (segments are sorted and disjoint). */
+static size_t first_segment_ending_above(const struct gg_aggregate *aggregate, uint64_t address)
+{
+	size_t low = 0, high = aggregate->segment_count;
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+		if (aggregate->segments[middle].end <= address)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	return low;
+}
+
+/*
+ * Make [start, end) point at `mapping`, on top of whatever covered it: the segments it overlaps
+ * are found by binary search and replaced in place (what is left of the first and the last
+ * either side of the new one); only the segments after them move, not the whole list.
+ */
 static int overlay_segment(struct gg_aggregate *aggregate, uint64_t start, uint64_t end,
 			   uint32_t mapping)
 {
-	/* the two arrays grow in step: both start from the same capacity and need */
-	size_t needed = aggregate->segment_count + 2;
-	size_t segments_capacity = aggregate->segment_capacity;
-	size_t scratch_capacity = aggregate->segment_capacity;
-	if (RESERVE(aggregate->segments, segments_capacity, needed) ||
-	    RESERVE(aggregate->segments_scratch, scratch_capacity, needed))
+	if (RESERVE(aggregate->segments, aggregate->segment_capacity, aggregate->segment_count + 2))
 		return -1;
-	aggregate->segment_capacity =
-		segments_capacity < scratch_capacity ? segments_capacity : scratch_capacity;
 
-	const struct gg_segment *old = aggregate->segments;
-	struct gg_segment *out = aggregate->segments_scratch;
-	size_t count = 0;
-	bool inserted = false;
-	for (size_t i = 0; i < aggregate->segment_count; i++) {
-		struct gg_segment s = old[i];
-		if (s.end <= start || s.start >= end) {
-			if (!inserted && s.start >= end) {
-				out[count++] = (struct gg_segment){ start, end, mapping };
-				inserted = true;
-			}
-			out[count++] = s;
-			continue;
-		}
-		if (s.start < start)
-			out[count++] = (struct gg_segment){ s.start, start, s.mapping };
-		if (s.end > end) {
-			if (!inserted) {
-				out[count++] = (struct gg_segment){ start, end, mapping };
-				inserted = true;
-			}
-			out[count++] = (struct gg_segment){ end, s.end, s.mapping };
-		}
-	}
-	if (!inserted)
-		out[count++] = (struct gg_segment){ start, end, mapping };
+	struct gg_segment *segments = aggregate->segments;
+	size_t count = aggregate->segment_count;
+	size_t first = first_segment_ending_above(aggregate, start), after = first;
+	while (after < count && segments[after].start < end)
+		after++;
 
-	aggregate->segments_scratch = aggregate->segments;
-	aggregate->segments = out;
-	aggregate->segment_count = count;
+	struct gg_segment pieces[3];
+	size_t piece_count = 0;
+	if (first < after && segments[first].start < start)
+		pieces[piece_count++] = (struct gg_segment){ segments[first].start, start,
+							     segments[first].mapping };
+	pieces[piece_count++] = (struct gg_segment){ start, end, mapping };
+	if (first < after && segments[after - 1].end > end)
+		pieces[piece_count++] = (struct gg_segment){ end, segments[after - 1].end,
+							     segments[after - 1].mapping };
+
+	memmove(&segments[first + piece_count], &segments[after],
+		(count - after) * sizeof(*segments));
+	memcpy(&segments[first], pieces, piece_count * sizeof(*segments));
+	aggregate->segment_count = count - (after - first) + piece_count;
 	aggregate->last_segment = 0;
 	return 0;
 }
@@ -402,7 +411,7 @@ int gg_aggregate_init(struct gg_aggregate *aggregate)
 {
 	memset(aggregate, 0, sizeof(*aggregate));
 	if (ensure_current_capacity(aggregate, 1) ||
-	    begin_step(aggregate, start_step_name, sizeof(start_step_name) - 1)) {
+	    begin_step(aggregate, start_step_name, sizeof(start_step_name) - 1, true)) {
 		gg_aggregate_free(aggregate);
 		return -1;
 	}
@@ -478,7 +487,8 @@ int gg_aggregate_event(struct gg_aggregate *aggregate, const struct gg_event *ev
 {
 	if (event->type == GG_EV_MARKER) {
 		if (end_step(aggregate) ||
-		    begin_step(aggregate, event->marker.text.ptr, event->marker.text.len))
+		    begin_step(aggregate, event->marker.text.ptr, event->marker.text.len,
+			       event->marker.text_plain))
 			return -1;
 	}
 	aggregate->event_count++;
@@ -529,7 +539,6 @@ void gg_aggregate_free(struct gg_aggregate *aggregate)
 	free(aggregate->current_touched);
 	free(aggregate->touched);
 	free(aggregate->segments);
-	free(aggregate->segments_scratch);
 	free(aggregate->mapping_index);
 	free(aggregate->pages);
 	memset(aggregate, 0, sizeof(*aggregate));

@@ -48,6 +48,7 @@ struct gg_mapping {
 
 struct gg_step {
 	size_t name_offset, name_length; /* into gg_aggregate.names; verbatim marker text */
+	bool name_plain; /* no byte of the name needs escaping (the marker's text_plain) */
 	uint64_t events;
 	uint64_t lost;
 };
@@ -79,7 +80,7 @@ struct gg_aggregate {
 	uint32_t *touched; /* indexes into current with activity */
 	size_t touched_count, current_capacity;
 
-	struct gg_segment *segments, *segments_scratch;
+	struct gg_segment *segments; /* sorted, disjoint */
 	size_t segment_count, segment_capacity;
 	size_t last_segment; /* lookup cache: faults come in runs over one region */
 
@@ -100,8 +101,15 @@ int gg_aggregate_event(struct gg_aggregate *aggregate, const struct gg_event *ev
 int gg_aggregate_finish(struct gg_aggregate *aggregate);
 void gg_aggregate_free(struct gg_aggregate *aggregate);
 
-/* Name of a step, and its length (the text may hold any byte but NUL and newline). */
-const char *gg_step_name(const struct gg_aggregate *aggregate, const struct gg_step *step,
-			 size_t *length);
+/*
+ * Name of a step, and its length (the text may hold any byte but NUL and newline). Inline: a
+ * marker-heavy report asks for one per line it prints.
+ */
+static inline const char *gg_step_name(const struct gg_aggregate *aggregate,
+				       const struct gg_step *step, size_t *length)
+{
+	*length = step->name_length;
+	return aggregate->names + step->name_offset;
+}
 
 #endif /* GOGROWTH_AGGREGATE_H */

@@ -71,6 +71,62 @@ static inline void store16(char *p, __m128i v)
 	_mm_storeu_si128((__m128i *)(void *)p, v);
 }
 
+/* gg_plain_prefix() of a text of 16 bytes or more that is known to hold an escape. */
+static size_t first_escape(const char *text, size_t length)
+{
+	size_t i = 0;
+
+	while (length - i >= 16) {
+		unsigned escape = ~(unsigned)_mm_movemask_epi8(plain_bytes(load16(text + i))) & 0xffff;
+		if (escape)
+			return i + (unsigned)__builtin_ctz(escape);
+		i += 16;
+	}
+	/* the last 16 bytes, of which the first 16 - rest were seen already */
+	size_t rest = length - i;
+	if (rest == 0)
+		return length;
+	unsigned escape = ~(unsigned)_mm_movemask_epi8(plain_bytes(load16(text + length - 16)));
+	escape = (escape & 0xffff) >> (16 - rest);
+	return escape ? i + (unsigned)__builtin_ctz(escape) : length;
+}
+
+/*
+ * Byte minus 0x20 is at most 0x5e (unsigned) for the printable range: the largest of these over
+ * the whole text, and whether any was a '\', are gathered without a branch per vector; nearly
+ * every marker is plain, and only one that is not is searched for where.
+ */
+static inline void gather_plain(__m128i bytes, __m128i *highest, __m128i *backslashes)
+{
+	__m128i shifted = _mm_sub_epi8(bytes, _mm_set1_epi8(0x20));
+	*highest = _mm_max_epu8(*highest, shifted);
+	*backslashes = _mm_or_si128(*backslashes, _mm_cmpeq_epi8(shifted, _mm_set1_epi8('\\' - 0x20)));
+}
+
+size_t gg_plain_prefix(const char *text, size_t length)
+{
+	if (length < 16) {
+		size_t i = 0;
+		while (i < length && !needs_escape((unsigned char)text[i]))
+			i++;
+		return i;
+	}
+	__m128i highest = _mm_setzero_si128(), backslashes = _mm_setzero_si128();
+	size_t i = 0;
+	for (; length - i >= 32; i += 32) {
+		gather_plain(load16(text + i), &highest, &backslashes);
+		gather_plain(load16(text + i + 16), &highest, &backslashes);
+	}
+	if (length - i >= 16)
+		gather_plain(load16(text + i), &highest, &backslashes);
+	gather_plain(load16(text + length - 16), &highest, &backslashes); /* may overlap: harmless */
+	__m128i in_range = _mm_cmpeq_epi8(_mm_max_epu8(highest, _mm_set1_epi8(0x5e)),
+					  _mm_set1_epi8(0x5e));
+	if (_mm_movemask_epi8(_mm_andnot_si128(backslashes, in_range)) == 0xffff)
+		return length;
+	return first_escape(text, length);
+}
+
 char *gg_put_escaped(char *out, const char *text, size_t length)
 {
 	size_t i = 0;
@@ -133,6 +189,15 @@ next:;
 }
 
 #else /* no SSE2: a byte at a time */
+
+size_t gg_plain_prefix(const char *text, size_t length)
+{
+	size_t i = 0;
+
+	while (i < length && !needs_escape((unsigned char)text[i]))
+		i++;
+	return i;
+}
 
 char *gg_put_escaped(char *out, const char *text, size_t length)
 {

@@ -12,4 +12,11 @@
  */
 char *gg_put_escaped(char *out, const char *text, size_t length);
 
+/*
+ * How many leading bytes of @text gg_put_escaped() would write as they are: @length when none
+ * needs escaping. A NUL needs escaping, so this also stops at the end of a C string: a reader
+ * that scans a text for its NUL learns whether it is plain for the same pass.
+ */
+size_t gg_plain_prefix(const char *text, size_t length);
+
 #endif /* GOGROWTH_ESCAPE_TEXT_H */

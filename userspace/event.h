@@ -156,6 +156,8 @@ struct gg_event {
 		} exit;
 		struct {
 			struct gg_span text; /* verbatim */
+			/* no byte of text needs escaping to be shown: learnt where text was scanned */
+			bool text_plain;
 		} marker;
 		struct {
 			uint64_t count;

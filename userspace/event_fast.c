@@ -22,6 +22,7 @@
  * The scanners may read up to GG_PARSE_PADDING bytes past the end of the line; what they find
  * there is only ever used to decline.
  */
+#include "escape_text.h"
 #include "event.h"
 
 #include <string.h>
@@ -518,6 +519,9 @@ static int try_fast(struct gg_parser *parser, const char *p, const char *end,
 		event->type = GG_EV_MARKER;
 		event->type_name = (struct gg_span){ p + 3, 6 };
 		event->marker.text = (struct gg_span){ p + 15, (size_t)(end - (p + 15)) };
+		event->marker.text_plain =
+			gg_plain_prefix(event->marker.text.ptr, event->marker.text.len) ==
+			event->marker.text.len;
 		return 0;
 	}
 	if (word == LITERAL("ev=tlb_f") && end - p > 13 &&

@@ -7,6 +7,7 @@
  * Values land in a per-key slot first and are copied into the typed struct once the line is
  * complete, because the required-key check needs to see the whole line anyway.
  */
+#include "escape_text.h"
 #include "event.h"
 
 #include <stdarg.h>
@@ -859,6 +860,9 @@ static void fill_event(struct gg_event *event, const union slot *slots, uint64_t
 		break;
 	case GG_EV_MARKER:
 		event->marker.text = slots[KEY_TEXT].span;
+		event->marker.text_plain =
+			gg_plain_prefix(event->marker.text.ptr, event->marker.text.len) ==
+			event->marker.text.len;
 		break;
 	case GG_EV_LOST:
 		event->lost.count = slots[KEY_COUNT].u;

@@ -2,6 +2,7 @@
 /* Binary recordings and their records: see recording.h. */
 #include "recording.h"
 
+#include "escape_text.h"
 #include "line_reader.h"
 
 #include <errno.h>
@@ -236,9 +237,10 @@ static int refuse(struct gg_parse_error *error, const char *what)
 /*
  * A marker's text, verbatim as the line has it: up to the first NUL, as %.*s prints it, read in
  * place (the span points into @data) and never past the record's bytes, beyond which the line
- * sees zeros.
+ * sees zeros. The NUL is looked for by the scan for bytes that need escaping (a NUL is one), so
+ * whether the text is plain is known without a second pass.
  */
-static struct gg_span marker_text(const void *data, size_t size)
+static void marker_text(const void *data, size_t size, struct gg_event *event)
 {
 	const char *payload = (const char *)data + sizeof(struct gg_hdr);
 	size_t available = size > sizeof(struct gg_hdr) ? size - sizeof(struct gg_hdr) : 0;
@@ -255,7 +257,13 @@ static struct gg_span marker_text(const void *data, size_t size)
 	size_t present = available > text_offset ? available - text_offset : 0;
 	if (limit > present)
 		limit = present;
-	return (struct gg_span){ payload + text_offset, strnlen(payload + text_offset, limit) };
+	const char *text = payload + text_offset;
+	size_t plain = gg_plain_prefix(text, limit);
+	bool ends_plain = plain == limit || text[plain] == '\0';
+	event->marker.text = (struct gg_span){
+		text, ends_plain ? plain : plain + strnlen(text + plain, limit - plain)
+	};
+	event->marker.text_plain = ends_plain;
 }
 
 int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
@@ -408,7 +416,7 @@ int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
 		break;
 	}
 	case GG_EV_MARKER:
-		event->marker.text = marker_text(data, size);
+		marker_text(data, size, event);
 		break;
 	case GG_EV_UNKNOWN:
 		break;

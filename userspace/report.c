@@ -382,7 +382,12 @@ static void print_step_header(struct output *o, const struct gg_aggregate *aggre
 	memcpy(p, number_text, 16); /* at most 10 digits; the rest is overwritten next */
 	p += number_length;
 	p = PUT_LITERAL(p, ": ");
-	p = gg_put_escaped(p, name, name_length);
+	if (step->name_plain) { /* the reader saw every byte: copied, not checked again */
+		memcpy(p, name, name_length);
+		p += name_length;
+	} else {
+		p = gg_put_escaped(p, name, name_length);
+	}
 	p = PUT_LITERAL(p, "  (events ");
 	p = put_u64(p, step->events);
 	p = PUT_LITERAL(p, ", lost ");
@@ -440,12 +445,14 @@ _Static_assert(sizeof(struct gg_counts) % sizeof(uint64_t) == 0, "gg_counts is a
 
 static void add_counts(struct gg_counts *sum, const struct gg_counts *counts)
 {
-	uint64_t a[COUNTS_WORDS], b[COUNTS_WORDS];
-	memcpy(a, sum, sizeof(a));
-	memcpy(b, counts, sizeof(b));
-	for (size_t i = 0; i < COUNTS_WORDS; i++)
-		a[i] += b[i];
-	memcpy(sum, a, sizeof(a));
+	/* word by word in place (each memcpy is one load or store): no copies of the two structs */
+	for (size_t i = 0; i < COUNTS_WORDS; i++) {
+		uint64_t word, more;
+		memcpy(&word, (char *)sum + i * sizeof(word), sizeof(word));
+		memcpy(&more, (const char *)counts + i * sizeof(more), sizeof(more));
+		word += more;
+		memcpy((char *)sum + i * sizeof(word), &word, sizeof(word));
+	}
 }
 
 /*
@@ -536,46 +543,54 @@ static const struct breakdown_names *breakdown_names(void)
 	return &names;
 }
 
+/* What goes before a part: nothing before the first, ", " inside a group, "; " between groups. */
+static inline char *put_separator(char *p, char separator)
+{
+	if (separator) {
+		p[0] = separator;
+		p[1] = ' ';
+		p += 2;
+	}
+	return p;
+}
+
 /* "none->present 120, ro->rw-cow 3; pte 121, pmd 2; mmap failed 1" (only non-zero parts) */
 static void print_breakdown(struct output *o, const struct gg_counts *c)
 {
 	const struct breakdown_names *names = breakdown_names();
 	char *start = out_reserve(o, names->longest_breakdown), *p = start;
-	bool any = false;
-	const char *separator = "";
+	char separator = '\0';
 	for (unsigned i = 0; i < GG_TRANS_NR; i++) {
 		uint64_t count = c->faults_by_trans[gg_trans_display_order[i]];
 		if (count) {
-			p = put_text(p, separator, strlen(separator));
+			p = put_separator(p, separator);
 			p = put_text(p, names->trans[i], names->trans_length[i]);
 			*p++ = ' ';
 			p = put_u64(p, count);
-			separator = ", ";
-			any = true;
+			separator = ',';
 		}
 	}
-	if (*separator)
-		separator = "; ";
+	if (separator)
+		separator = ';';
 	for (unsigned i = 0; i < GG_LEVEL_SHOWN_COUNT; i++) {
 		uint64_t count = c->faults_by_level[gg_level_display_order[i]];
 		if (count) {
-			p = put_text(p, separator, strlen(separator));
+			p = put_separator(p, separator);
 			p = put_text(p, names->level[i], names->level_length[i]);
 			*p++ = ' ';
 			p = put_u64(p, count);
-			separator = ", ";
-			any = true;
+			separator = ',';
 		}
 	}
-	if (*separator)
-		separator = "; ";
+	if (separator)
+		separator = ';';
 	if (c->mmap_failed) {
-		p = put_text(p, separator, strlen(separator));
+		p = put_separator(p, separator);
 		p = PUT_LITERAL(p, "mmap failed ");
 		p = put_u64(p, c->mmap_failed);
-		any = true;
+		separator = ';';
 	}
-	if (!any)
+	if (!separator) /* no part at all */
 		*p++ = '-';
 	o->used += (size_t)(p - start);
 }
@@ -598,7 +613,7 @@ struct mapping_cells {
 	char range[40];
 	char size[32];
 	char prot[4];
-	uint8_t range_length, size_length, name_length;
+	uint8_t range_length, size_length, prot_length, name_length;
 	const char *name;
 };
 
@@ -611,13 +626,15 @@ static void make_mapping_cells(struct mapping_cells *cells, const struct gg_mapp
 	int size_length = format_size(cells->size, sizeof(cells->size), mapping->len);
 	cells->size_length = (uint8_t)(size_length < 0 ? 0 : size_length);
 	format_prot(cells->prot, mapping->prot);
+	cells->prot_length = (uint8_t)strlen(cells->prot);
 	cells->name = mapping->name;
 	cells->name_length = (uint8_t)strlen(mapping->name);
 }
 
 /* "(other)" has "-" for the name, prot and size. */
 static const struct mapping_cells other_cells = {
-	"(other)", "-", "-", 7, 1, 1, "-",
+	.range = "(other)", .size = "-", .prot = "-",
+	.range_length = 7, .size_length = 1, .prot_length = 1, .name_length = 1, .name = "-",
 };
 
 static const struct mapping_cells *cells_of(const struct mapping_cells *mapping_cells,
@@ -641,7 +658,7 @@ static void update_widths(size_t *widths, const struct mapping_cells *cells,
 	size_t lengths[C_BREAKDOWN] = {
 		[C_MAPPING] = cells->range_length,
 		[C_NAME] = cells->name_length,
-		[C_PROT] = strlen(cells->prot),
+		[C_PROT] = cells->prot_length,
 		[C_MMAPS] = decimal_length(c->mmaps),
 		[C_SIZE] = cells->size_length,
 		[C_FAULTS] = decimal_length(c->faults),
@@ -682,7 +699,7 @@ static void print_compact_row(struct output *o, const size_t *widths, size_t roo
 			      const struct mapping_cells *cells, const struct gg_counts *c)
 {
 	char *start = out_reserve(o, room), *p = start;
-	size_t prot_length = strlen(cells->prot);
+	size_t prot_length = cells->prot_length;
 
 	p = PUT_LITERAL(p, "  ");
 	p = put_text(p, cells->range, cells->range_length);

@@ -81,7 +81,8 @@ static inline bool same_event(const struct gg_event *a, const struct gg_event *b
 	case GG_EV_EXIT:
 		return a->exit.code == b->exit.code && a->exit.group_dead == b->exit.group_dead;
 	case GG_EV_MARKER:
-		return same_span(a->marker.text, b->marker.text);
+		return same_span(a->marker.text, b->marker.text) &&
+		       a->marker.text_plain == b->marker.text_plain;
 	case GG_EV_UNKNOWN:
 		return true;
 	}

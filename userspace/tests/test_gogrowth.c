@@ -1465,13 +1465,19 @@ static void test_escape_text(void)
 			text[rnd() % length] = special[rnd() % sizeof(special)];
 		}
 		char *q = expected;
+		size_t plain_prefix = length;
 		for (size_t i = 0; i < length; i++) {
 			unsigned char c = (unsigned char)text[i];
-			if (c < 0x20 || c > 0x7e || c == '\\')
+			if (c < 0x20 || c > 0x7e || c == '\\') {
 				q += sprintf(q, "\\x%02x", c);
-			else
+				if (plain_prefix == length)
+					plain_prefix = i;
+			} else {
 				*q++ = (char)c;
+			}
 		}
+		if (gg_plain_prefix(text, length) != plain_prefix)
+			mismatches++;
 		memset(got, '#', sizeof(got));
 		char *end = gg_put_escaped(got, text, length);
 		if ((size_t)(end - got) != (size_t)(q - expected) ||
