@@ -554,36 +554,38 @@ static inline char *put_separator(char *p, char separator)
 	return p;
 }
 
+/* One group: "name count" for each non-zero count, then ';' as the next group's separator. */
+static char *put_named_counts(char *p, char *separator, const uint64_t *counts,
+			      const char *const *names, const size_t *lengths, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (counts[i]) {
+			p = put_separator(p, *separator);
+			p = put_text(p, names[i], lengths[i]);
+			*p++ = ' ';
+			p = put_u64(p, counts[i]);
+			*separator = ',';
+		}
+	}
+	if (*separator)
+		*separator = ';';
+	return p;
+}
+
 /* "none->present 120, ro->rw-cow 3; pte 121, pmd 2; mmap failed 1" (only non-zero parts) */
 static void print_breakdown(struct output *o, const struct gg_counts *c)
 {
 	const struct breakdown_names *names = breakdown_names();
 	char *start = out_reserve(o, names->longest_breakdown), *p = start;
 	char separator = '\0';
-	for (unsigned i = 0; i < GG_TRANS_NR; i++) {
-		uint64_t count = c->faults_by_trans[gg_trans_display_order[i]];
-		if (count) {
-			p = put_separator(p, separator);
-			p = put_text(p, names->trans[i], names->trans_length[i]);
-			*p++ = ' ';
-			p = put_u64(p, count);
-			separator = ',';
-		}
-	}
-	if (separator)
-		separator = ';';
-	for (unsigned i = 0; i < GG_LEVEL_SHOWN_COUNT; i++) {
-		uint64_t count = c->faults_by_level[gg_level_display_order[i]];
-		if (count) {
-			p = put_separator(p, separator);
-			p = put_text(p, names->level[i], names->level_length[i]);
-			*p++ = ' ';
-			p = put_u64(p, count);
-			separator = ',';
-		}
-	}
-	if (separator)
-		separator = ';';
+	uint64_t by_trans[GG_TRANS_NR], by_level[GG_LEVEL_SHOWN_COUNT];
+	for (unsigned i = 0; i < GG_TRANS_NR; i++)
+		by_trans[i] = c->faults_by_trans[gg_trans_display_order[i]];
+	for (unsigned i = 0; i < GG_LEVEL_SHOWN_COUNT; i++)
+		by_level[i] = c->faults_by_level[gg_level_display_order[i]];
+	p = put_named_counts(p, &separator, by_trans, names->trans, names->trans_length, GG_TRANS_NR);
+	p = put_named_counts(p, &separator, by_level, names->level, names->level_length,
+			     GG_LEVEL_SHOWN_COUNT);
 	if (c->mmap_failed) {
 		p = put_separator(p, separator);
 		p = PUT_LITERAL(p, "mmap failed ");
