@@ -519,6 +519,8 @@ struct breakdown_names {
 	bool ready;
 	const char *trans[GG_TRANS_NR], *level[GG_LEVEL_SHOWN_COUNT];
 	size_t trans_length[GG_TRANS_NR], level_length[GG_LEVEL_SHOWN_COUNT];
+	/* the display order, as indexes into the counts */
+	unsigned trans_index[GG_TRANS_NR], level_index[GG_LEVEL_SHOWN_COUNT];
 	size_t longest_breakdown; /* bytes of a breakdown with every part, with the largest counts */
 };
 
@@ -529,11 +531,13 @@ static const struct breakdown_names *breakdown_names(void)
 		return &names;
 	size_t longest = 0;
 	for (unsigned i = 0; i < GG_TRANS_NR; i++) {
+		names.trans_index[i] = (unsigned)gg_trans_display_order[i];
 		names.trans[i] = gg_trans_name(gg_trans_display_order[i]);
 		names.trans_length[i] = strlen(names.trans[i]);
 		longest += 2 + names.trans_length[i] + 1 + 20;
 	}
 	for (unsigned i = 0; i < GG_LEVEL_SHOWN_COUNT; i++) {
+		names.level_index[i] = (unsigned)gg_level_display_order[i];
 		names.level[i] = gg_level_name(gg_level_display_order[i]);
 		names.level_length[i] = strlen(names.level[i]);
 		longest += 2 + names.level_length[i] + 1 + 20;
@@ -555,15 +559,17 @@ static inline char *put_separator(char *p, char separator)
 }
 
 /* One group: "name count" for each non-zero count, then ';' as the next group's separator. */
-static char *put_named_counts(char *p, char *separator, const uint64_t *counts,
-			      const char *const *names, const size_t *lengths, unsigned n)
+static inline char *put_named_counts(char *p, char *separator, const uint64_t *counts,
+			      const unsigned *order, const char *const *names, const size_t *lengths,
+			      unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
-		if (counts[i]) {
+		uint64_t count = counts[order[i]];
+		if (count) {
 			p = put_separator(p, *separator);
 			p = put_text(p, names[i], lengths[i]);
 			*p++ = ' ';
-			p = put_u64(p, counts[i]);
+			p = put_u64(p, count);
 			*separator = ',';
 		}
 	}
@@ -578,14 +584,10 @@ static void print_breakdown(struct output *o, const struct gg_counts *c)
 	const struct breakdown_names *names = breakdown_names();
 	char *start = out_reserve(o, names->longest_breakdown), *p = start;
 	char separator = '\0';
-	uint64_t by_trans[GG_TRANS_NR], by_level[GG_LEVEL_SHOWN_COUNT];
-	for (unsigned i = 0; i < GG_TRANS_NR; i++)
-		by_trans[i] = c->faults_by_trans[gg_trans_display_order[i]];
-	for (unsigned i = 0; i < GG_LEVEL_SHOWN_COUNT; i++)
-		by_level[i] = c->faults_by_level[gg_level_display_order[i]];
-	p = put_named_counts(p, &separator, by_trans, names->trans, names->trans_length, GG_TRANS_NR);
-	p = put_named_counts(p, &separator, by_level, names->level, names->level_length,
-			     GG_LEVEL_SHOWN_COUNT);
+	p = put_named_counts(p, &separator, c->faults_by_trans, names->trans_index, names->trans,
+			     names->trans_length, GG_TRANS_NR);
+	p = put_named_counts(p, &separator, c->faults_by_level, names->level_index, names->level,
+			     names->level_length, GG_LEVEL_SHOWN_COUNT);
 	if (c->mmap_failed) {
 		p = put_separator(p, separator);
 		p = PUT_LITERAL(p, "mmap failed ");
