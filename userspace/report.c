@@ -560,8 +560,8 @@ static inline char *put_separator(char *p, char separator)
 
 /* One group: "name count" for each non-zero count, then ';' as the next group's separator. */
 static inline char *put_named_counts(char *p, char *separator, const uint64_t *counts,
-			      const unsigned *order, const char *const *names, const size_t *lengths,
-			      unsigned n)
+				     const unsigned *order, const char *const *names,
+				     const size_t *lengths, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t count = counts[order[i]];
