@@ -231,16 +231,24 @@ static void notrace gg_sys_call(unsigned long ip, unsigned long parent_ip,
 	/* Two loads and a compare, no call: what every other process pays. */
 	if (likely(!gg_may_be_target(current)))
 		return;
-	bit = ftrace_test_recursion_trylock(ip, parent_ip);
-	if (bit < 0) {
-		atomic_long_inc(&sys->fe.missed);
-		return;
-	}
-	if (!gg_tracing_current())
-		goto out;
+	/*
+	 * Before the recursion lock, which disables preemption: a system
+	 * call's entry is preemptible, and slab locks may sleep (PREEMPT_RT).
+	 * kmalloc() is not in this hook's filter, so it cannot recurse here.
+	 */
 	p = kmalloc(sizeof(*p), GFP_NOWAIT | __GFP_NOWARN);
 	if (!p) {
 		atomic_long_inc(&sys->fe.missed);
+		return;
+	}
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (bit < 0) {
+		atomic_long_inc(&sys->fe.missed);
+		kfree(p);
+		return;
+	}
+	if (!gg_tracing_current()) {
+		kfree(p);
 		goto out;
 	}
 	gg_sys_args(&p->d, (const struct pt_regs *)gg_fregs_arg(fregs, 0));
