@@ -9,8 +9,9 @@
  *
  * It is for probes that need no return hook (the TLB flush), and for system
  * calls whose result is read at the return to user mode instead
- * (probes_mm.c). A callback ends with gg_ftrace_entry_lock()/_unlock()
- * around its work; a call the lock refuses is counted in missed.
+ * (probes_mm.c). A callback takes ftrace_test_recursion_trylock() itself
+ * after its first test (the ops has FTRACE_OPS_FL_RECURSION), and counts a
+ * call the lock refuses in missed.
  */
 #ifndef GOGROWTH_FTRACE_ENTRY_H
 #define GOGROWTH_FTRACE_ENTRY_H
