@@ -10,9 +10,11 @@
 #include <linux/ftrace.h>
 #include <linux/limits.h>
 #include <linux/mm_types.h>
+#include <linux/objtool.h>
 #include <linux/ptrace.h>
 #include <linux/ring_buffer.h>
 #include <linux/sched/signal.h>
+#include <asm/unwind_hints.h>
 
 /*
  * GG_KVER is VERSION * 100 + PATCHLEVEL of the kernel built against (601,
@@ -59,8 +61,28 @@ static inline void gg_rb_unlock_commit(struct trace_buffer *buf,
  */
 #if GG_KVER >= 602
 #define gg_fregs_arg(fregs, n)	ftrace_regs_get_argument(fregs, n)
+#define gg_fregs_sp(fregs)	ftrace_regs_get_stack_pointer(fregs)
 #else
 #define gg_fregs_arg(fregs, n)	regs_get_kernel_argument(&(fregs)->regs, n)
+#define gg_fregs_sp(fregs)	kernel_stack_pointer(&(fregs)->regs)
+#endif
+
+/*
+ * 6.4, "x86/unwind/orc: Add 'signal' field to ORC metadata" reordered
+ * UNWIND_HINT()'s arguments, and "x86,objtool: Split UNWIND_HINT_EMPTY in
+ * two" named the undefined state. The return hook's landings
+ * (return_hook.c) use two hints: no unwinding through here, and a return
+ * address just popped (the caller's frame starts at the stack pointer).
+ */
+#if GG_KVER >= 604
+#define GG_UNWIND_HINT_UNDEFINED	UNWIND_HINT_UNDEFINED
+#define GG_UNWIND_HINT_RETURNED	\
+	UNWIND_HINT(UNWIND_HINT_TYPE_CALL, ORC_REG_SP, 0, 0)
+#else
+#define GG_UNWIND_HINT_UNDEFINED	\
+	UNWIND_HINT(ORC_REG_UNDEFINED, 0, UNWIND_HINT_TYPE_CALL, 0)
+#define GG_UNWIND_HINT_RETURNED	\
+	UNWIND_HINT(ORC_REG_SP, 0, UNWIND_HINT_TYPE_CALL, 0)
 #endif
 
 /*

@@ -21,6 +21,7 @@
 
 struct gg_ftrace_entry {
 	ftrace_func_t func;		/* called for every call */
+	const char *kind;		/* stats' name for it; NULL: "ftrace" */
 	struct ftrace_ops ops;
 	atomic_long_t missed;		/* calls of the target left unrecorded */
 };

@@ -15,7 +15,7 @@ const char *gg_hook_kind(const struct gg_hook *h)
 	if (h->redirected)
 		return "redirect";
 	if (h->entered)
-		return "ftrace";
+		return h->entry->kind ?: "ftrace";
 	if (GG_HOOK_FPROBE)
 		return "fprobe";
 	return h->has_exit ? "kretprobe" : "kprobe";

@@ -9,9 +9,11 @@
  * 6.12, so the x86-64 syscall wrappers are probed; their only argument is
  * the user pt_regs, which lives on the kernel stack and is safe to read.
  *
- * do_mmap()'s arguments are saved at entry in the hook's entry data and the
- * event is recorded at return, once the result is known; its entry returns
- * non-zero for other processes, so that they get no return hook (hook.h).
+ * do_mmap()'s arguments are saved at entry and the event is recorded at
+ * return, once the result is known, by a return hook armed for the
+ * target's calls only (return_hook.h); where the kernel refuses its entry
+ * hook, by a return probe whose entry returns non-zero for other processes
+ * (hook.h).
  * The system calls' events are recorded on the way back to user mode
  * (gg_sys_return() below).
  */
@@ -31,6 +33,7 @@
 #include "event.h"
 #include "hook.h"
 #include "probes.h"
+#include "return_hook.h"
 #include "target.h"
 
 /* Target threads that may sleep inside one call at the same time. */
@@ -86,7 +89,7 @@ static u16 gg_file_name(struct file *file, char *out)
 	return i;
 }
 
-static void gg_mmap_ret(struct gg_mmap_data *d, gg_hook_regs_t *regs)
+static void gg_mmap_record(const struct gg_mmap_data *d, long ret)
 {
 	struct gg_ev_mmap e;
 
@@ -95,13 +98,45 @@ static void gg_mmap_ret(struct gg_mmap_data *d, gg_hook_regs_t *regs)
 	e.prot = d->prot;
 	e.flags = d->flags;
 	e.pgoff = d->pgoff;
-	e.ret = (long)gg_hook_ret(regs);
+	e.ret = ret;
 	e.anon = !d->file;
 	e.pad = 0;
 	e.name_len = d->file ? gg_file_name(d->file, e.name) : 0;
 	gg_emit(GG_EV_MMAP, current->mm, &e,
 		GG_STR_PAYLOAD(struct gg_ev_mmap, name, e.name_len));
 }
+
+/* The fallback return probe's exit. */
+static void gg_mmap_ret(struct gg_mmap_data *d, gg_hook_regs_t *regs)
+{
+	gg_mmap_record(d, (long)gg_hook_ret(regs));
+}
+
+/*
+ * The return hook armed for the target's calls only (return_hook.h), tried
+ * first: other processes pay the entry hook's compare, and no return hook.
+ */
+static bool gg_mmap_return_entry(void *data, struct ftrace_regs *fregs)
+{
+	struct gg_mmap_data *d = data;
+
+	d->file = (struct file *)gg_fregs_arg(fregs, 0);
+	d->addr = gg_fregs_arg(fregs, 1);
+	d->len = gg_fregs_arg(fregs, 2);
+	d->prot = gg_fregs_arg(fregs, 3);
+	d->flags = gg_fregs_arg(fregs, 4);
+	d->pgoff = gg_fregs_arg(fregs, GG_DO_MMAP_PGOFF_ARG);
+	return true;
+}
+
+static void gg_mmap_return_exit(void *data, unsigned long ret)
+{
+	gg_mmap_record(data, (long)ret);
+}
+
+GG_RETURN_DATA_CHECK(struct gg_mmap_data);
+static struct gg_return_hook gg_mmap_return =
+	GG_RETURN_HOOK_INIT(gg_mmap_return_entry, gg_mmap_return_exit);
 
 static void gg_sys_args(struct gg_sys_data *d, const struct pt_regs *u)
 {
@@ -310,6 +345,7 @@ static struct gg_hook *const gg_mm_hooks[] = {
 
 int gg_probes_mm_register(void)
 {
+	gg_hook_mmap.entry = &gg_mmap_return.fe;
 	gg_hook_munmap.entry = &gg_hook_munmap_sys.fe;
 	gg_hook_mremap.entry = &gg_hook_mremap_sys.fe;
 	gg_hook_mprotect.entry = &gg_hook_mprotect_sys.fe;
@@ -324,6 +360,7 @@ void gg_probes_mm_unregister(void)
 
 	/* No callback runs past this: each queued work is counted. */
 	gg_hooks_unregister(gg_mm_hooks, ARRAY_SIZE(gg_mm_hooks));
+	gg_return_hooks_drain();
 	if (!atomic_long_read(&gg_sys_queued))
 		return;
 	/* A task runs its work on its way back to user mode, or at exit. */

@@ -44,6 +44,7 @@
 #include "event.h"
 #include "hook.h"
 #include "ring.h"
+#include "return_hook.h"
 #include "target.h"
 
 struct gg_target {
@@ -319,6 +320,7 @@ static void gg_on_exit(struct task_struct *p, bool group_dead)
 {
 	struct gg_ev_exit e = {};
 
+	gg_return_task_exit(p);
 	if (!gg_is_target(p))
 		return;
 	e.code = p->exit_code;

@@ -248,7 +248,8 @@ static int stats_line(const char *key, char *text, char **word, int max)
 /*
  * stats' "hooks" line names every probe with the hook compat.h chose for
  * this kernel: fprobe where the kernel has it, else kretprobe;
- * handle_mm_fault is a redirect (module/redirect.h), and the TLB flush and
+ * handle_mm_fault is a redirect (module/redirect.h), do_mmap a return hook
+ * armed for the target only (module/return_hook.h), and the TLB flush and
  * the mm system calls are plain ftrace entry hooks (module/ftrace_entry.h)
  * on every kernel CI boots.
  */
@@ -273,6 +274,7 @@ TEST_F(files, hooks_are_this_kernels)
 		EXPECT_STREQ(hook[2 * k], missed[2 * k]);
 	for (k = 0; k < nprobes; k++) {
 		const char *want = !strcmp(probes[k], "handle_mm_fault") ? "redirect" :
+			!strcmp(probes[k], "do_mmap") ? "ftrace-return" :
 			!strcmp(probes[k], "flush_tlb_mm_range") ||
 			!strncmp(probes[k], "__x64_sys_", 10) ? "ftrace" :
 			fprobe ? "fprobe" : "kretprobe";

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -577,6 +578,100 @@ TEST_F(events, syscall_results_with_signals_pending)
 	EXPECT_EQ(calls, brk_events);
 	EXPECT_EQ(0, wrong);
 	EXPECT_GT(atomic_load(&signals_handled), 0);
+}
+
+/*
+ * do_mmap()'s result is taken at its return by a landing armed for each
+ * call of the target (module/return_hook.c), from a pool of slots the
+ * threads share. Threads that map at once, each with a length of its own,
+ * must each get their own results back, in their order, none lost.
+ */
+#define MAP_THREADS	8
+#define MAPS_PER_THREAD	150
+
+struct mapper {
+	pthread_t th;
+	pid_t tid;
+	size_t len;
+	int failed;
+	uintptr_t got[MAPS_PER_THREAD];
+};
+
+static atomic_int mappers_ready;
+
+static void *map_loop(void *arg)
+{
+	struct mapper *m = arg;
+	int i;
+
+	m->tid = (pid_t)syscall(SYS_gettid);
+	atomic_fetch_add(&mappers_ready, 1);
+	while (atomic_load(&mappers_ready) < MAP_THREADS)
+		;
+	for (i = 0; i < MAPS_PER_THREAD; i++) {
+		void *p = mmap(NULL, m->len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED) {
+			m->failed++;
+			continue;
+		}
+		m->got[i] = (uintptr_t)p;
+		munmap(p, m->len);
+	}
+	return NULL;
+}
+
+TEST_F(events, mmap_results_from_concurrent_threads)
+{
+	static struct mapper m[MAP_THREADS];
+	size_t seen[MAP_THREADS] = { 0 };
+	int t, wrong = 0, strays = 0;
+	long b, z, k;
+
+	atomic_store(&mappers_ready, 0);
+	ASSERT_EQ(0, gg_marker("mappers-begin"));
+	for (t = 0; t < MAP_THREADS; t++) {
+		memset(&m[t], 0, sizeof(m[t]));
+		m[t].len = (size_t)(t + 1) * 3 * GG_PAGE_SIZE;
+		ASSERT_EQ(0, pthread_create(&m[t].th, NULL, map_loop, &m[t]));
+	}
+	for (t = 0; t < MAP_THREADS; t++) {
+		pthread_join(m[t].th, NULL);
+		ASSERT_EQ(0, m[t].failed) TH_LOG("thread %d: mmap failed", t);
+	}
+	ASSERT_EQ(0, gg_marker("mappers-end"));
+	ASSERT_TRUE(gg_events_read(&self->ev));
+	b = gg_events_marker(&self->ev, "mappers-begin");
+	z = gg_events_marker(&self->ev, "mappers-end");
+	ASSERT_TRUE(b >= 0 && z > b) TH_LOG("markers missing");
+	for (k = b + 1; k < z; k++) {
+		const char *line = self->ev.line[k];
+		int64_t tid, len, ret;
+
+		if (!gg_line_is(line, "mmap"))
+			continue;
+		ASSERT_TRUE(gg_line_num(line, "tid", &tid) && gg_line_num(line, "len", &len) &&
+			    gg_line_num(line, "ret", &ret)) TH_LOG("%s", line);
+		for (t = 0; t < MAP_THREADS && m[t].tid != tid; t++)
+			;
+		if (t == MAP_THREADS)
+			continue;	/* the main thread's: the threads' stacks */
+		if ((size_t)len != m[t].len || seen[t] == MAPS_PER_THREAD) {
+			if (!strays++)
+				TH_LOG("not one of the threads' maps: %s", line);
+			continue;
+		}
+		if ((uintptr_t)ret != m[t].got[seen[t]]) {
+			if (!wrong++)
+				TH_LOG("thread %d's map %zu returned %#lx: %s", t, seen[t],
+				       (unsigned long)m[t].got[seen[t]], line);
+		}
+		seen[t]++;
+	}
+	for (t = 0; t < MAP_THREADS; t++)
+		EXPECT_EQ(MAPS_PER_THREAD, seen[t]) TH_LOG("thread %d", t);
+	EXPECT_EQ(0, wrong);
+	EXPECT_EQ(0, strays);
 }
 
 TEST_HARNESS_MAIN

@@ -112,6 +112,64 @@ TEST_F_TIMEOUT(teardown, unload_while_target_faults_on_all_cpus, 120)
 	}
 }
 
+/*
+ * The same while the target maps and unmaps on both CPUs: each of its
+ * do_mmap() calls returns through a landing of the module
+ * (module/return_hook.c), so the unload must wait for every call armed
+ * before the hook went away; freeing the text under a returning call
+ * would oops, which the guest's log check reports.
+ */
+static void *map_thread(void *arg)
+{
+	double until = now() + *(double *)arg;
+
+	while (now() < until) {
+		void *p = mmap(NULL, 4 * GG_PAGE_SIZE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			_exit(5);
+		munmap(p, 4 * GG_PAGE_SIZE);
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(teardown, unload_while_target_maps_on_all_cpus, 120)
+{
+	double seconds = 3;
+	char params[32], c = 'g';
+	int status, round, go[2];
+	pid_t child;
+
+	for (round = 0; round < 3; round++) {
+		ASSERT_EQ(0, pipe(go));
+		child = fork();
+		ASSERT_GE(child, 0);
+		if (child == 0) {
+			pthread_t th;
+
+			close(go[1]);
+			if (read(go[0], &c, 1) != 1)
+				_exit(4);
+			if (pthread_create(&th, NULL, map_thread, &seconds))
+				_exit(3);
+			map_thread(&seconds);
+			pthread_join(th, NULL);
+			_exit(0);
+		}
+		close(go[0]);
+		snprintf(params, sizeof(params), "pid=%d", child);
+		ASSERT_EQ(0, gg_load(params));
+		ASSERT_EQ(1, write(go[1], &c, 1));
+		close(go[1]);
+		usleep(300000 + round * 400000);
+		ASSERT_EQ(0, gg_unload());
+		ASSERT_EQ(child, waitpid(child, &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			TH_LOG("target ended with status %#x", status);
+	}
+}
+
 struct reader {
 	int fd;
 	ssize_t ret;
