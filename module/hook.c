@@ -5,10 +5,20 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/moduleparam.h>
 #include <linux/printk.h>
 
 #include "hook.h"
 #include "ring.h"
+
+/*
+ * No CI kernel refuses the redirect or the ftrace entry hooks, so the
+ * probes they fall back to would go untested without this.
+ */
+static bool fallback_hooks;
+module_param(fallback_hooks, bool, 0444);
+MODULE_PARM_DESC(fallback_hooks,
+		 "testing: put every probe on the hook its kernel falls back to (fprobe, kretprobe or kprobe)");
 
 const char *gg_hook_kind(const struct gg_hook *h)
 {
@@ -25,7 +35,7 @@ static int gg_hook_register(struct gg_hook *h)
 {
 	int ret;
 
-	if (h->redirect) {
+	if (h->redirect && !fallback_hooks) {
 		ret = gg_redirect_register(h->redirect);
 		if (!ret) {
 			h->redirected = true;
@@ -34,7 +44,7 @@ static int gg_hook_register(struct gg_hook *h)
 		pr_info("%s: no redirect (%d), a %s instead\n", h->symbol, ret,
 			gg_hook_kind(h));
 	}
-	if (h->entry) {
+	if (h->entry && !fallback_hooks) {
 		ret = gg_ftrace_entry_register(h->entry, h->symbol);
 		if (!ret) {
 			h->entered = true;

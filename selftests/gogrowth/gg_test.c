@@ -33,14 +33,18 @@ const char *gg_module_path(void)
 	return path;
 }
 
+/* GG_LOAD_PARAMS: more module parameters for every load (fallback_hooks_test.sh). */
 int gg_load(const char *params)
 {
 	int fd = open(gg_module_path(), O_RDONLY | O_CLOEXEC);
+	const char *more = getenv("GG_LOAD_PARAMS");
+	char all[256];
 	int ret;
 
 	if (fd < 0)
 		return -errno;
-	ret = syscall(SYS_finit_module, fd, params ? params : "", 0);
+	snprintf(all, sizeof(all), "%s %s", params ? params : "", more ? more : "");
+	ret = syscall(SYS_finit_module, fd, all, 0);
 	if (ret < 0)
 		ret = -errno;
 	close(fd);
