@@ -18,8 +18,11 @@ int gg_ftrace_entry_register(struct gg_ftrace_entry *e, const char *symbol)
 		return -E2BIG;
 	atomic_long_set(&e->missed, 0);
 	e->ops.func = e->func;
-	/* The callback takes the recursion lock itself, after its first test. */
-	e->ops.flags = FTRACE_OPS_FL_RECURSION;
+	/*
+	 * No FTRACE_OPS_FL_RECURSION: the callback takes the recursion lock
+	 * itself, after its first test (ftrace_entry.h).
+	 */
+	e->ops.flags = 0;
 	/* Without argument trampolines, the arguments come in pt_regs. */
 	if (!IS_ENABLED(CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS))
 		e->ops.flags |= FTRACE_OPS_FL_SAVE_REGS;

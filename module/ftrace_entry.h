@@ -10,8 +10,10 @@
  * It is for probes that need no return hook (the TLB flush), and for system
  * calls whose result is read at the return to user mode instead
  * (probes_mm.c). A callback takes ftrace_test_recursion_trylock() itself
- * after its first test (the ops has FTRACE_OPS_FL_RECURSION), and counts a
- * call the lock refuses in missed.
+ * after its first test, and counts a call the lock refuses in missed: the
+ * ops has no FTRACE_OPS_FL_RECURSION, which would have ftrace call it
+ * through ftrace_ops_assist_func(), a recursion lock and preemption toggle
+ * for every call of every process (ftrace_ops_get_func()).
  */
 #ifndef GOGROWTH_FTRACE_ENTRY_H
 #define GOGROWTH_FTRACE_ENTRY_H
