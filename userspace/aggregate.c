@@ -362,20 +362,12 @@ static int overlay_segment(struct gg_aggregate *aggregate, uint64_t start, uint6
 	return 0;
 }
 
-/* Row index in current[] for `address`: mapping + 1, or 0 for "(other)". */
-static uint32_t row_for_address(struct gg_aggregate *aggregate, uint64_t address)
+/* row_for_address() past its cache: the last segment starting at or below @address. */
+static __attribute__((noinline)) uint32_t search_row(struct gg_aggregate *aggregate,
+						      uint64_t address)
 {
 	const struct gg_segment *segments = aggregate->segments;
-	size_t count = aggregate->segment_count;
-	if (count == 0)
-		return 0;
-
-	const struct gg_segment *cached = &segments[aggregate->last_segment];
-	if (address >= cached->start && address < cached->end)
-		return cached->mapping + 1;
-
-	/* the last segment starting at or below address */
-	size_t low = 0, high = count;
+	size_t low = 0, high = aggregate->segment_count;
 	while (low < high) {
 		size_t middle = low + (high - low) / 2;
 		if (segments[middle].start <= address)
@@ -387,6 +379,21 @@ static uint32_t row_for_address(struct gg_aggregate *aggregate, uint64_t address
 		return 0;
 	aggregate->last_segment = low - 1;
 	return segments[low - 1].mapping + 1;
+}
+
+/*
+ * Row index in current[] for `address`: mapping + 1, or 0 for "(other)". Inline as far as the
+ * cached segment, which holds most faults (they come in runs over one region).
+ */
+static inline __attribute__((always_inline)) uint32_t row_for_address(struct gg_aggregate *aggregate,
+								       uint64_t address)
+{
+	if (aggregate->segment_count == 0)
+		return 0;
+	const struct gg_segment *cached = &aggregate->segments[aggregate->last_segment];
+	if (address >= cached->start && address < cached->end)
+		return cached->mapping + 1;
+	return search_row(aggregate, address);
 }
 
 /* ---- distinct pages ---- */
@@ -465,8 +472,9 @@ int gg_aggregate_init(struct gg_aggregate *aggregate)
  * holes, a pmd block as one key standing for its 512 pages); when they leave holes, which pages
  * they are is unknown, so the fault's own page is counted once and the others as they come.
  */
-static int add_fault_pages(struct gg_aggregate *aggregate, const struct gg_fault_extent *fault,
-			   uint32_t row, uint64_t *pages)
+static inline __attribute__((always_inline)) int add_fault_pages(struct gg_aggregate *aggregate,
+								  const struct gg_fault_extent *fault,
+								  uint32_t row, uint64_t *pages)
 {
 	uint64_t entry = gg_level_bytes(fault->level), span = fault->ptes_end - fault->ptes_start;
 	uint64_t per_entry = entry >> GG_PAGE_SHIFT;
