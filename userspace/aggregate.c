@@ -40,8 +40,26 @@ static int reserve(void **array, size_t *capacity, size_t needed, size_t size)
 	return 0;
 }
 
-#define RESERVE(array, capacity, needed) \
-	reserve((void **)&(array), &(capacity), (needed), sizeof(*(array)))
+/* Inline while there is room: a marker-heavy recording reserves three times per event. */
+#define RESERVE(array, capacity, needed)                                                 \
+	(__builtin_expect((needed) <= (capacity), 1)                                     \
+		 ? 0                                                                     \
+		 : reserve((void **)&(array), &(capacity), (needed), sizeof(*(array))))
+
+/*
+ * Counters set to zero 16 bytes a store: gcc makes its own memset of a struct gg_counts a
+ * `rep stosq`, one step per word, and a step's counters are cleared once per row.
+ */
+typedef uint64_t zero_pair __attribute__((vector_size(16), aligned(8)));
+
+static inline void zero_counts(struct gg_counts *counts)
+{
+	_Static_assert(sizeof(*counts) % sizeof(zero_pair) == 0, "gg_counts is whole pairs");
+	zero_pair *pairs = (zero_pair *)(void *)counts;
+#pragma GCC unroll 16
+	for (size_t i = 0; i < sizeof(*counts) / sizeof(zero_pair); i++)
+		pairs[i] = (zero_pair){ 0, 0 };
+}
 
 static uint64_t mix64(uint64_t x)
 {
@@ -53,12 +71,10 @@ static uint64_t mix64(uint64_t x)
 
 /* ---- steps ---- */
 
-static int begin_step(struct gg_aggregate *aggregate, const char *name, size_t name_length,
-		      bool name_plain)
+/* Start a step named by the @name_length bytes already at the end of the names. */
+static inline __attribute__((always_inline)) int begin_placed_step(struct gg_aggregate *aggregate, size_t name_length, bool name_plain)
 {
-	if (RESERVE(aggregate->steps, aggregate->step_capacity, aggregate->step_count + 1) ||
-	    RESERVE(aggregate->names, aggregate->names_capacity,
-		    aggregate->names_length + name_length + 1))
+	if (RESERVE(aggregate->steps, aggregate->step_capacity, aggregate->step_count + 1))
 		return -1;
 	struct gg_step *step = &aggregate->steps[aggregate->step_count++];
 	step->name_offset = aggregate->names_length;
@@ -66,7 +82,6 @@ static int begin_step(struct gg_aggregate *aggregate, const char *name, size_t n
 	step->name_plain = name_plain;
 	step->events = 0;
 	step->lost = 0;
-	memcpy(aggregate->names + aggregate->names_length, name, name_length);
 	aggregate->names_length += name_length;
 	aggregate->names[aggregate->names_length++] = '\0';
 
@@ -79,6 +94,25 @@ static int begin_step(struct gg_aggregate *aggregate, const char *name, size_t n
 		aggregate->page_generation = 1;
 	}
 	return 0;
+}
+
+/* Room for a name of @length bytes and its NUL at the end of the names; NULL: out of memory. */
+static char *name_room(struct gg_aggregate *aggregate, size_t length)
+{
+	if (RESERVE(aggregate->names, aggregate->names_capacity,
+		    aggregate->names_length + length + 1))
+		return NULL;
+	return aggregate->names + aggregate->names_length;
+}
+
+static int begin_step(struct gg_aggregate *aggregate, const char *name, size_t name_length,
+		      bool name_plain)
+{
+	char *room = name_room(aggregate, name_length);
+	if (!room)
+		return -1;
+	memcpy(room, name, name_length);
+	return begin_placed_step(aggregate, name_length, name_plain);
 }
 
 static int ensure_current_capacity(struct gg_aggregate *aggregate, size_t needed)
@@ -134,30 +168,37 @@ static int compare_rows_by_address(const void *a, const void *b)
 	return 0;
 }
 
-/* Move the current step's counters into rows. Drops an empty "(start)" step. */
-static int end_step(struct gg_aggregate *aggregate)
+static int end_counted_step(struct gg_aggregate *aggregate, size_t step_index);
+
+/*
+ * Move the current step's counters into rows. Drops an empty "(start)" step. Inline: a step
+ * with no counted event (a marker followed by the next one: most steps of a Swiss map's run) has
+ * only its "(other)" row, all zeros, appended here without the general path.
+ */
+static inline __attribute__((always_inline)) int end_step(struct gg_aggregate *aggregate)
 {
 	size_t step_index = aggregate->step_count - 1;
-	struct gg_step *step = &aggregate->steps[step_index];
 
-	if (step_index == 0 && step->events == 0) {
+	if (__builtin_expect(aggregate->touched_count != 0, 0))
+		return end_counted_step(aggregate, step_index);
+	if (step_index == 0 && aggregate->steps[0].events == 0) {
 		aggregate->step_count = 0; /* nothing happened before the first marker */
 		aggregate->names_length = 0;
 		return 0;
 	}
-	/*
-	 * A step with no counted event (a marker followed by the next one: most steps of a Swiss
-	 * map's run) has only its "(other)" row, all zeros: appended without the general path.
-	 */
-	if (aggregate->touched_count == 0) {
-		if (RESERVE(aggregate->rows, aggregate->row_capacity, aggregate->row_count + 1))
-			return -1;
-		struct gg_row *row = &aggregate->rows[aggregate->row_count++];
-		row->step = (uint32_t)step_index;
-		row->mapping = GG_NO_MAPPING;
-		memset(&row->counts, 0, sizeof(row->counts));
-		return 0;
-	}
+	if (RESERVE(aggregate->rows, aggregate->row_capacity, aggregate->row_count + 1))
+		return -1;
+	struct gg_row *row = &aggregate->rows[aggregate->row_count++];
+	row->step = (uint32_t)step_index;
+	row->mapping = GG_NO_MAPPING;
+	zero_counts(&row->counts);
+	return 0;
+}
+
+/* end_step() of a step with counted events: its rows, sorted by address. */
+static __attribute__((noinline)) int end_counted_step(struct gg_aggregate *aggregate,
+						       size_t step_index)
+{
 	/* every step has its "(other)" row; one never touched holds zeros, nothing to move */
 	bool other_untouched = !aggregate->current_touched[0];
 	touch(aggregate, 0);
@@ -176,10 +217,10 @@ static int end_step(struct gg_aggregate *aggregate)
 		row->step = (uint32_t)step_index;
 		row->mapping = index == 0 ? GG_NO_MAPPING : index - 1;
 		if (index == 0 && other_untouched) {
-			memset(&row->counts, 0, sizeof(row->counts));
+			zero_counts(&row->counts);
 		} else {
 			row->counts = aggregate->current[index];
-			memset(&aggregate->current[index], 0, sizeof(aggregate->current[index]));
+			zero_counts(&aggregate->current[index]);
 		}
 		aggregate->current_touched[index] = 0;
 	}
@@ -321,20 +362,12 @@ static int overlay_segment(struct gg_aggregate *aggregate, uint64_t start, uint6
 	return 0;
 }
 
-/* Row index in current[] for `address`: mapping + 1, or 0 for "(other)". */
-static uint32_t row_for_address(struct gg_aggregate *aggregate, uint64_t address)
+/* row_for_address() past its cache: the last segment starting at or below @address. */
+static __attribute__((noinline)) uint32_t search_row(struct gg_aggregate *aggregate,
+						      uint64_t address)
 {
 	const struct gg_segment *segments = aggregate->segments;
-	size_t count = aggregate->segment_count;
-	if (count == 0)
-		return 0;
-
-	const struct gg_segment *cached = &segments[aggregate->last_segment];
-	if (address >= cached->start && address < cached->end)
-		return cached->mapping + 1;
-
-	/* the last segment starting at or below address */
-	size_t low = 0, high = count;
+	size_t low = 0, high = aggregate->segment_count;
 	while (low < high) {
 		size_t middle = low + (high - low) / 2;
 		if (segments[middle].start <= address)
@@ -346,6 +379,21 @@ static uint32_t row_for_address(struct gg_aggregate *aggregate, uint64_t address
 		return 0;
 	aggregate->last_segment = low - 1;
 	return segments[low - 1].mapping + 1;
+}
+
+/*
+ * Row index in current[] for `address`: mapping + 1, or 0 for "(other)". Inline as far as the
+ * cached segment, which holds most faults (they come in runs over one region).
+ */
+static inline __attribute__((always_inline)) uint32_t row_for_address(struct gg_aggregate *aggregate,
+								       uint64_t address)
+{
+	if (aggregate->segment_count == 0)
+		return 0;
+	const struct gg_segment *cached = &aggregate->segments[aggregate->last_segment];
+	if (address >= cached->start && address < cached->end)
+		return cached->mapping + 1;
+	return search_row(aggregate, address);
 }
 
 /* ---- distinct pages ---- */
@@ -424,8 +472,9 @@ int gg_aggregate_init(struct gg_aggregate *aggregate)
  * holes, a pmd block as one key standing for its 512 pages); when they leave holes, which pages
  * they are is unknown, so the fault's own page is counted once and the others as they come.
  */
-static int add_fault_pages(struct gg_aggregate *aggregate, const struct gg_fault *fault,
-			   uint32_t row, uint64_t *pages)
+static inline __attribute__((always_inline)) int add_fault_pages(struct gg_aggregate *aggregate,
+								  const struct gg_fault_extent *fault,
+								  uint32_t row, uint64_t *pages)
 {
 	uint64_t entry = gg_level_bytes(fault->level), span = fault->ptes_end - fault->ptes_start;
 	uint64_t per_entry = entry >> GG_PAGE_SHIFT;
@@ -451,7 +500,9 @@ static int add_fault_pages(struct gg_aggregate *aggregate, const struct gg_fault
 	return 0;
 }
 
-static int add_fault(struct gg_aggregate *aggregate, const struct gg_fault *fault)
+/* Inlined in both entry points: the fault is most events, and the text path has a gg_fault. */
+static inline __attribute__((always_inline)) int add_fault(struct gg_aggregate *aggregate,
+							    const struct gg_fault_extent *fault)
 {
 	uint32_t row = row_for_address(aggregate, fault->addr);
 	uint64_t pages;
@@ -483,34 +534,89 @@ static int add_mmap(struct gg_aggregate *aggregate, const struct gg_event *event
 	return 0;
 }
 
-int gg_aggregate_event(struct gg_aggregate *aggregate, const struct gg_event *event)
+/* Every event is counted in the step it belongs to. */
+static inline void count_event(struct gg_aggregate *aggregate)
 {
-	if (event->type == GG_EV_MARKER) {
-		if (end_step(aggregate) ||
-		    begin_step(aggregate, event->marker.text.ptr, event->marker.text.len,
-			       event->marker.text_plain))
-			return -1;
-	}
 	aggregate->event_count++;
 	aggregate->steps[aggregate->step_count - 1].events++;
+}
+
+static inline void add_tlb_flush(struct gg_aggregate *aggregate, uint64_t start, bool whole_mm,
+				 uint64_t pages)
+{
+	uint32_t row = whole_mm ? 0 : row_for_address(aggregate, start);
+	struct gg_counts *counts = touch(aggregate, row);
+	counts->tlb_flushes++;
+	if (whole_mm)
+		counts->tlb_whole_mm++;
+	else
+		counts->tlb_pages += pages;
+}
+
+int gg_aggregate_marker(struct gg_aggregate *aggregate, const char *text, size_t length,
+			bool plain)
+{
+	if (end_step(aggregate) || begin_step(aggregate, text, length, plain))
+		return -1;
+	count_event(aggregate);
+	return 0;
+}
+
+char *gg_aggregate_marker_room(struct gg_aggregate *aggregate, size_t length)
+{
+	return name_room(aggregate, length);
+}
+
+int gg_aggregate_placed_marker(struct gg_aggregate *aggregate, size_t length, bool plain)
+{
+	size_t placed_at = aggregate->names_length;
+
+	if (end_step(aggregate))
+		return -1;
+	/* an empty "(start)" step was dropped, and its name with it: the text moves down */
+	if (aggregate->names_length != placed_at)
+		memmove(aggregate->names + aggregate->names_length, aggregate->names + placed_at,
+			length);
+	if (begin_placed_step(aggregate, length, plain))
+		return -1;
+	count_event(aggregate);
+	return 0;
+}
+
+int gg_aggregate_fault(struct gg_aggregate *aggregate, const struct gg_fault_extent *fault)
+{
+	count_event(aggregate);
+	return add_fault(aggregate, fault);
+}
+
+int gg_aggregate_tlb_flush(struct gg_aggregate *aggregate, uint64_t start, bool whole_mm,
+			   uint64_t pages)
+{
+	count_event(aggregate);
+	add_tlb_flush(aggregate, start, whole_mm, pages);
+	return 0;
+}
+
+int gg_aggregate_event(struct gg_aggregate *aggregate, const struct gg_event *event)
+{
+	if (event->type == GG_EV_MARKER)
+		return gg_aggregate_marker(aggregate, event->marker.text.ptr, event->marker.text.len,
+					   event->marker.text_plain);
+	count_event(aggregate);
 
 	switch (event->type) {
-	case GG_EV_FAULT:
-		return add_fault(aggregate, &event->fault);
+	case GG_EV_FAULT: {
+		const struct gg_fault *f = &event->fault;
+		struct gg_fault_extent extent = { f->addr, f->ptes, f->ptes_start, f->ptes_end,
+						  f->level, f->trans };
+		return add_fault(aggregate, &extent);
+	}
 	case GG_EV_MMAP:
 		return add_mmap(aggregate, event);
-	case GG_EV_TLB_FLUSH: {
-		uint32_t row = event->tlb_flush.whole_mm
-				       ? 0
-				       : row_for_address(aggregate, event->tlb_flush.start);
-		struct gg_counts *counts = touch(aggregate, row);
-		counts->tlb_flushes++;
-		if (event->tlb_flush.whole_mm)
-			counts->tlb_whole_mm++;
-		else
-			counts->tlb_pages += event->tlb_flush.pages;
+	case GG_EV_TLB_FLUSH:
+		add_tlb_flush(aggregate, event->tlb_flush.start, event->tlb_flush.whole_mm,
+			      event->tlb_flush.pages);
 		return 0;
-	}
 	case GG_EV_LOST:
 		touch(aggregate, 0)->lost += event->lost.count;
 		aggregate->steps[aggregate->step_count - 1].lost += event->lost.count;

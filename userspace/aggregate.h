@@ -97,6 +97,32 @@ struct gg_aggregate {
 int gg_aggregate_init(struct gg_aggregate *aggregate);
 /* 0, or -1 when out of memory (the aggregate stays valid to free). */
 int gg_aggregate_event(struct gg_aggregate *aggregate, const struct gg_event *event);
+
+/*
+ * gg_aggregate_event() by the event's type, for a reader that has the few values counted
+ * without a whole struct gg_event (a binary record); each counts exactly as gg_aggregate_event()
+ * does for an event of that type with these values. 0, or -1 when out of memory.
+ */
+struct gg_fault_extent { /* struct gg_fault's members of the same names */
+	uint64_t addr;
+	uint64_t ptes, ptes_start, ptes_end;
+	enum gg_level level;
+	enum gg_trans trans;
+};
+int gg_aggregate_fault(struct gg_aggregate *aggregate, const struct gg_fault_extent *fault);
+/* @pages: only when !@whole_mm (event.h, tlb_flush) */
+int gg_aggregate_tlb_flush(struct gg_aggregate *aggregate, uint64_t start, bool whole_mm,
+			   uint64_t pages);
+/* @text: verbatim, copied; @plain: no byte of it needs escaping (event.h, marker) */
+int gg_aggregate_marker(struct gg_aggregate *aggregate, const char *text, size_t length,
+			bool plain);
+/*
+ * gg_aggregate_marker() of a text the reader writes straight where the aggregate keeps it (no
+ * copy between): room for @length bytes, NULL when out of memory, valid until the next call on
+ * the aggregate; then gg_aggregate_placed_marker() with the length written there.
+ */
+char *gg_aggregate_marker_room(struct gg_aggregate *aggregate, size_t length);
+int gg_aggregate_placed_marker(struct gg_aggregate *aggregate, size_t length, bool plain);
 /* Close the last step. 0, or -1 when out of memory. */
 int gg_aggregate_finish(struct gg_aggregate *aggregate);
 void gg_aggregate_free(struct gg_aggregate *aggregate);

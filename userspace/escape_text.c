@@ -127,6 +127,39 @@ size_t gg_plain_prefix(const char *text, size_t length)
 	return first_escape(text, length);
 }
 
+size_t gg_copy_plain_prefix(char *out, const char *text, size_t length)
+{
+	if (length < 16) {
+		copy_short(out, text, length);
+		size_t i = 0;
+		while (i < length && !needs_escape((unsigned char)text[i]))
+			i++;
+		return i;
+	}
+	__m128i highest = _mm_setzero_si128(), backslashes = _mm_setzero_si128();
+	size_t i = 0;
+	for (; length - i >= 32; i += 32) {
+		__m128i a = load16(text + i), b = load16(text + i + 16);
+		store16(out + i, a);
+		store16(out + i + 16, b);
+		gather_plain(a, &highest, &backslashes);
+		gather_plain(b, &highest, &backslashes);
+	}
+	if (length - i >= 16) {
+		__m128i a = load16(text + i);
+		store16(out + i, a);
+		gather_plain(a, &highest, &backslashes);
+	}
+	__m128i last = load16(text + length - 16); /* may overlap: harmless */
+	store16(out + length - 16, last);
+	gather_plain(last, &highest, &backslashes);
+	__m128i in_range = _mm_cmpeq_epi8(_mm_max_epu8(highest, _mm_set1_epi8(0x5e)),
+					  _mm_set1_epi8(0x5e));
+	if (_mm_movemask_epi8(_mm_andnot_si128(backslashes, in_range)) == 0xffff)
+		return length;
+	return first_escape(text, length);
+}
+
 char *gg_put_escaped(char *out, const char *text, size_t length)
 {
 	size_t i = 0;
@@ -197,6 +230,12 @@ size_t gg_plain_prefix(const char *text, size_t length)
 	while (i < length && !needs_escape((unsigned char)text[i]))
 		i++;
 	return i;
+}
+
+size_t gg_copy_plain_prefix(char *out, const char *text, size_t length)
+{
+	memcpy(out, text, length);
+	return gg_plain_prefix(text, length);
 }
 
 char *gg_put_escaped(char *out, const char *text, size_t length)

@@ -19,4 +19,10 @@ char *gg_put_escaped(char *out, const char *text, size_t length);
  */
 size_t gg_plain_prefix(const char *text, size_t length);
 
+/*
+ * gg_plain_prefix() of @text, which is also copied to @out (@length bytes, nothing beyond): a
+ * text kept verbatim is checked in the same pass that keeps it.
+ */
+size_t gg_copy_plain_prefix(char *out, const char *text, size_t length);
+
 #endif /* GOGROWTH_ESCAPE_TEXT_H */

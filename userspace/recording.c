@@ -58,14 +58,14 @@ int gg_recording_check_header(const struct gg_recording_header *header, char *wh
 
 long gg_record_size(const void *data, size_t available)
 {
-	struct gg_hdr header;
+	uint32_t len; /* the header's only field read: once per record */
 
-	if (available < sizeof(header))
+	if (available < sizeof(struct gg_hdr))
 		return 0;
-	memcpy(&header, data, sizeof(header));
-	if (header.len > GG_RECORD_MAX_PAYLOAD)
+	memcpy(&len, (const char *)data + offsetof(struct gg_hdr, len), sizeof(len));
+	if (len > GG_RECORD_MAX_PAYLOAD)
 		return -1;
-	size_t size = GG_RECORD_SIZE(header.len);
+	size_t size = GG_RECORD_SIZE(len);
 	return available < size ? 0 : (long)size;
 }
 
@@ -161,6 +161,8 @@ static int fault_invalid(const struct gg_ev_fault *f, struct gg_parse_error *err
 	const struct gg_fault_decoded *d = &f->d;
 	const char *what = NULL;
 
+	if (gg_record_fault_valid(f))
+		return 0;
 	if (f->origin >= GG_ORIGIN_NR)
 		what = "origin";
 	else if (d->access >= GG_ACCESS_NR)
@@ -235,12 +237,12 @@ static int refuse(struct gg_parse_error *error, const char *what)
 }
 
 /*
- * A marker's text, verbatim as the line has it: up to the first NUL, as %.*s prints it, read in
- * place (the span points into @data) and never past the record's bytes, beyond which the line
- * sees zeros. The NUL is looked for by the scan for bytes that need escaping (a NUL is one), so
- * whether the text is plain is known without a second pass.
+ * A marker's text, verbatim as the line has it: up to the first NUL, as %.*s prints it, and never
+ * past the record's bytes, beyond which the line sees zeros. Returns its first byte, and in
+ * @limit how many bytes it may have.
  */
-static void marker_text(const void *data, size_t size, struct gg_event *event)
+static inline __attribute__((always_inline)) const char *marker_bytes(const void *data, size_t size,
+								   size_t *limit)
 {
 	const char *payload = (const char *)data + sizeof(struct gg_hdr);
 	size_t available = size > sizeof(struct gg_hdr) ? size - sizeof(struct gg_hdr) : 0;
@@ -253,17 +255,39 @@ static void marker_text(const void *data, size_t size, struct gg_event *event)
 		memcpy(&declared, payload, sizeof(declared));
 	else
 		memcpy(&declared, payload, available);
-	size_t limit = declared < GG_STR_MAX ? declared : GG_STR_MAX;
+	*limit = declared < GG_STR_MAX ? declared : GG_STR_MAX;
 	size_t present = available > text_offset ? available - text_offset : 0;
-	if (limit > present)
-		limit = present;
-	const char *text = payload + text_offset;
-	size_t plain = gg_plain_prefix(text, limit);
-	bool ends_plain = plain == limit || text[plain] == '\0';
-	event->marker.text = (struct gg_span){
-		text, ends_plain ? plain : plain + strnlen(text + plain, limit - plain)
-	};
-	event->marker.text_plain = ends_plain;
+	if (*limit > present)
+		*limit = present;
+	return payload + text_offset;
+}
+
+/*
+ * The text's length, from its first @plain bytes that need no escaping: the NUL is looked for by
+ * the scan for bytes that need escaping (a NUL is one), so whether the text is plain is known
+ * without a second pass.
+ */
+static size_t marker_length(const char *text, size_t limit, size_t plain, bool *ends_plain)
+{
+	*ends_plain = plain == limit || text[plain] == '\0';
+	return *ends_plain ? plain : plain + strnlen(text + plain, limit - plain);
+}
+
+void gg_record_marker_text(const void *data, size_t size, struct gg_span *text, bool *plain)
+{
+	size_t limit;
+	const char *bytes = marker_bytes(data, size, &limit);
+
+	text->ptr = bytes;
+	text->len = marker_length(bytes, limit, gg_plain_prefix(bytes, limit), plain);
+}
+
+size_t gg_record_marker_copy(const void *data, size_t size, char *out, bool *plain)
+{
+	size_t limit;
+	const char *bytes = marker_bytes(data, size, &limit);
+
+	return marker_length(bytes, limit, gg_copy_plain_prefix(out, bytes, limit), plain);
 }
 
 int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
@@ -385,9 +409,7 @@ int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
 		event->tlb_flush.end = t.end;
 		event->tlb_flush.stride = t.stride;
 		event->tlb_flush.whole_mm = t.end == GG_TLB_FLUSH_ALL;
-		event->tlb_flush.pages = 0;
-		if (!event->tlb_flush.whole_mm && t.end >= t.start && t.stride < 64)
-			event->tlb_flush.pages = (t.end - t.start) >> t.stride;
+		event->tlb_flush.pages = gg_record_tlb_pages(&t);
 		event->tlb_flush.freed = t.freed;
 		break;
 	}
@@ -416,7 +438,7 @@ int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
 		break;
 	}
 	case GG_EV_MARKER:
-		marker_text(data, size, event);
+		gg_record_marker_text(data, size, &event->marker.text, &event->marker.text_plain);
 		break;
 	case GG_EV_UNKNOWN:
 		break;

@@ -75,6 +75,43 @@ struct gg_record_scratch {
 int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
 		       struct gg_record_scratch *scratch, struct gg_parse_error *error);
 
+/*
+ * Pieces of gg_record_to_event(), for a reader that counts the frequent records (faults, TLB
+ * flushes, markers) without building a struct gg_event: the same values, and the same records
+ * taken.
+ */
+
+/* Whether gg_record_to_event() takes @fault (its whole struct) as it is. */
+static inline bool gg_record_fault_valid(const struct gg_ev_fault *fault)
+{
+	const struct gg_fault_decoded *d = &fault->d;
+
+	/* one branch, not one per field: nearly every record is valid */
+	return (fault->origin < GG_ORIGIN_NR) & (d->access < GG_ACCESS_NR) &
+	       (d->lock < GG_LOCK_NR) & (d->level < GG_LVL_P4D || d->level == GG_LVL_UNKNOWN) &
+	       (d->trans < GG_TRANS_NR) & (d->result < GG_RESULT_NR) &
+	       ((d->old_flags | d->new_flags) < 128) & (fault->ptes_end >= fault->ptes_start);
+}
+
+/* The tlb_flush event's `pages`: 0 for a whole-mm flush or a range it cannot count. */
+static inline uint64_t gg_record_tlb_pages(const struct gg_ev_tlb *tlb)
+{
+	if (tlb->end != GG_TLB_FLUSH_ALL && tlb->end >= tlb->start && tlb->stride < 64)
+		return (tlb->end - tlb->start) >> tlb->stride;
+	return 0;
+}
+
+/*
+ * A marker record's text (of a record of @size bytes) and whether it is plain, as the event's
+ * marker.text and marker.text_plain: points into @data.
+ */
+void gg_record_marker_text(const void *data, size_t size, struct gg_span *text, bool *plain);
+/*
+ * The same text copied to @out, which has room for GG_STR_MAX bytes (what is past the text's end
+ * there may be overwritten too): its length. For a reader that keeps the text.
+ */
+size_t gg_record_marker_copy(const void *data, size_t size, char *out, bool *plain);
+
 struct gg_line_reader;
 
 /* Takes one record of @size bytes; non-zero means out of memory (or output failed) and stops. */

@@ -2,6 +2,7 @@
 /* `gogrowth report`: event stream in, per-step per-mapping summary out. */
 #include "report.h"
 #include "event_stream.h"
+#include "report_records.h"
 
 #include "escape_text.h"
 #include "event.h"
@@ -24,7 +25,9 @@ static int aggregate_sink(const struct gg_event *event, void *context)
 
 int gg_report_read(int fd, const char *name, struct gg_aggregate *aggregate, FILE *err)
 {
-	int status = gg_event_stream_read(fd, name, aggregate_sink, aggregate, err);
+	int status = gg_report_records_apply(fd)
+			     ? gg_report_read_records(fd, name, aggregate, err)
+			     : gg_event_stream_read(fd, name, aggregate_sink, aggregate, err);
 
 	if (status == 0 && gg_aggregate_finish(aggregate)) {
 		fprintf(err, "gogrowth: out of memory\n");

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A binary recording into the report's aggregate: see report_records.h. A fault record was
+ * converted into a whole struct gg_event (some thirty fields) to have six of them counted; here
+ * the frequent records are read for what the aggregate counts, and only once the record is known
+ * to be one gg_record_to_event() takes as it is. Every other record, and any record it would
+ * refuse, goes through gg_record_to_event() and gg_aggregate_event(): the same counts, the same
+ * messages.
+ */
+#include "report_records.h"
+
+#include "line_reader.h"
+#include "recording.h"
+
+#include <inttypes.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+struct records_context {
+	struct gg_aggregate *aggregate;
+	const char *name;
+	FILE *err;
+	uint64_t number; /* of the record being counted, from 1 */
+};
+
+bool gg_report_records_apply(int fd)
+{
+	char magic[GG_RECORDING_MAGIC_SIZE];
+	off_t at = lseek(fd, 0, SEEK_CUR);
+
+	/* a pipe cannot be looked at without taking its bytes: the event stream reads those */
+	if (at < 0)
+		return false;
+	return pread(fd, magic, sizeof(magic), at) == (ssize_t)sizeof(magic) &&
+	       gg_recording_is_binary(magic, sizeof(magic));
+}
+
+static int out_of_memory(struct records_context *context)
+{
+	fprintf(context->err, "gogrowth: out of memory\n");
+	return 1;
+}
+
+/* The record as gg_event_stream_read() hands it on: refused with its message, or aggregated. */
+static int aggregate_event_of(const void *data, size_t size, struct records_context *context)
+{
+	static struct gg_record_scratch scratch; /* 1.5 KiB: not on the stack */
+	struct gg_parse_error error;
+	struct gg_event event;
+
+	if (gg_record_to_event(data, size, &event, &scratch, &error)) {
+		fprintf(context->err, "gogrowth: %s: record %" PRIu64 ": %s\n", context->name,
+			context->number, error.message);
+		return 1;
+	}
+	return gg_aggregate_event(context->aggregate, &event) ? out_of_memory(context) : 0;
+}
+
+static int aggregate_record(const void *data, size_t size, void *opaque)
+{
+	struct records_context *context = opaque;
+	const char *payload = (const char *)data + sizeof(struct gg_hdr);
+	size_t payload_size = size - sizeof(struct gg_hdr); /* gg_recording_read(): whole headers */
+	int32_t ids[2]; /* pid, tid */
+	uint16_t type;
+	int failed;
+
+	context->number++;
+	memcpy(ids, (const char *)data + offsetof(struct gg_hdr, pid), sizeof(ids));
+	memcpy(&type, (const char *)data + offsetof(struct gg_hdr, type), sizeof(type));
+	if ((ids[0] | ids[1]) < 0) /* refused */
+		return aggregate_event_of(data, size, context);
+
+	switch (type) {
+	case GG_EV_FAULT: {
+		struct gg_ev_fault fault;
+		if (payload_size < sizeof(fault))
+			break; /* from an older module: zeros for the rest, as the event has them */
+		memcpy(&fault, payload, sizeof(fault));
+		if (!gg_record_fault_valid(&fault))
+			break;
+		struct gg_fault_extent extent = {
+			fault.addr, fault.ptes, fault.ptes_start, fault.ptes_end,
+			(enum gg_level)fault.d.level, (enum gg_trans)fault.d.trans,
+		};
+		failed = gg_aggregate_fault(context->aggregate, &extent);
+		goto counted;
+	}
+	case GG_EV_TLB_FLUSH: {
+		struct gg_ev_tlb tlb;
+		if (payload_size < sizeof(tlb))
+			break;
+		memcpy(&tlb, payload, sizeof(tlb));
+		if (tlb.freed > 1)
+			break;
+		failed = gg_aggregate_tlb_flush(context->aggregate, tlb.start,
+						tlb.end == GG_TLB_FLUSH_ALL, gg_record_tlb_pages(&tlb));
+		goto counted;
+	}
+	case GG_EV_MARKER: {
+		char *room = gg_aggregate_marker_room(context->aggregate, GG_STR_MAX);
+		bool plain;
+		if (!room)
+			return out_of_memory(context);
+		size_t length = gg_record_marker_copy(data, size, room, &plain);
+		failed = gg_aggregate_placed_marker(context->aggregate, length, plain);
+		goto counted;
+	}
+	}
+	return aggregate_event_of(data, size, context);
+counted:
+	return failed ? out_of_memory(context) : 0;
+}
+
+int gg_report_read_records(int fd, const char *name, struct gg_aggregate *aggregate, FILE *err)
+{
+	struct records_context context = { aggregate, name, err, 0 };
+	struct gg_line_reader reader;
+	int status;
+
+	if (gg_line_reader_init(&reader, fd)) {
+		fprintf(err, "gogrowth: out of memory\n");
+		return 1;
+	}
+	status = gg_recording_read(&reader, name, aggregate_record, &context, err);
+	gg_line_reader_free(&reader);
+	return status;
+}
