@@ -71,7 +71,8 @@ static inline __attribute__((always_inline)) uint64_t literal(const char *s, siz
  * next token starts after it). The last token's end is returned as it is: what must follow it
  * (the end of the line, or its '\n') is the caller's to check (see finish_line()).
  */
-static inline __attribute__((always_inline)) const char *after_value(const char *q, const char *end, bool last)
+static inline __attribute__((always_inline)) const char *
+after_value(const char *q, const char *end, bool last)
 {
 	if (last)
 		return q;
@@ -97,7 +98,8 @@ static inline __attribute__((always_inline)) uint64_t not_digits(uint64_t x)
 }
 
 /* 1 to 16 decimal digits; more, or none, declines. */
-static inline __attribute__((always_inline)) const char *decimal_token(const char *p, const char *end, uint64_t *out, bool last)
+static inline __attribute__((always_inline)) const char *
+decimal_token(const char *p, const char *end, uint64_t *out, bool last)
 {
 	uint64_t x = load64(p) ^ (0x30 * ONES);
 	uint64_t stop = not_digits(x);
@@ -141,8 +143,9 @@ static inline __attribute__((always_inline)) unsigned hex_digits16(const char *p
 	__m128i is_letter = _mm_cmpeq_epi8(_mm_min_epu8(letter, _mm_set1_epi8(5)), letter);
 	unsigned valid = (unsigned)_mm_movemask_epi8(_mm_or_si128(is_digit, is_letter));
 	unsigned n = (unsigned)__builtin_ctz(~valid); /* bit 16 is always clear: at most 16 */
+	__m128i ten_up = _mm_add_epi8(letter, _mm_set1_epi8(10));
 	__m128i nibbles = _mm_or_si128(_mm_and_si128(is_digit, digit),
-				       _mm_and_si128(is_letter, _mm_add_epi8(letter, _mm_set1_epi8(10))));
+				       _mm_and_si128(is_letter, ten_up));
 	/* each 16-bit lane: first digit << 4 | second digit in its low byte */
 	__m128i pairs = _mm_or_si128(_mm_slli_epi16(nibbles, 4), _mm_srli_epi16(nibbles, 8));
 	pairs = _mm_and_si128(pairs, _mm_set1_epi16(0xff));
@@ -152,7 +155,8 @@ static inline __attribute__((always_inline)) unsigned hex_digits16(const char *p
 }
 
 /* 0x and 1 to 16 lower-case hex digits. */
-static inline __attribute__((always_inline)) const char *hex_token(const char *p, const char *end, uint64_t *out, bool last)
+static inline __attribute__((always_inline)) const char *
+hex_token(const char *p, const char *end, uint64_t *out, bool last)
 {
 	uint16_t prefix;
 	memcpy(&prefix, p, sizeof(prefix));
@@ -194,7 +198,8 @@ static inline __attribute__((always_inline)) uint64_t pack_nibbles(uint64_t v)
 }
 
 /* 0x and 1 to 16 lower-case hex digits. */
-static inline __attribute__((always_inline)) const char *hex_token(const char *p, const char *end, uint64_t *out, bool last)
+static inline __attribute__((always_inline)) const char *
+hex_token(const char *p, const char *end, uint64_t *out, bool last)
 {
 	uint16_t prefix;
 	memcpy(&prefix, p, sizeof(prefix));
@@ -223,14 +228,22 @@ static inline __attribute__((always_inline)) const char *hex_token(const char *p
 
 /* ---- the less frequent values, parsed only when a memo misses ---- */
 
-/* Inlined, so that strlen() and memcmp() of a literal key fold to a few compares. */
+/*
+ * A literal key of at most 16 bytes at p, compared as one or two masked words (inlined, so the
+ * key's length and words fold to constants).
+ */
 static inline __attribute__((always_inline)) const char *key_token(const char *p, const char *end,
 								    const char *key)
 {
 	size_t length = strlen(key);
-	if ((size_t)(end - p) <= length || memcmp(p, key, length) != 0)
+	if ((size_t)(end - p) <= length)
 		return NULL;
-	return p + length;
+	if (length <= 8)
+		return (load64(p) & MASK(length)) == literal(key, length) ? p + length : NULL;
+	return load64(p) == literal(key, 8) &&
+			       (load64(p + 8) & MASK(length - 8)) == literal(key + 8, length - 8)
+		       ? p + length
+		       : NULL;
 }
 
 static inline __attribute__((always_inline)) const char *
@@ -390,18 +403,20 @@ memo_matches(const struct gg_parse_memo *memo, const char *p, const char *end, u
 		return false;
 #ifdef __SSE2__
 	__m128i same = _mm_set1_epi8(-1);
+#define VECTOR(at) (*(const __m128i *)(const void *)(at))
 #define COMPARE_CHUNK(i) \
 	if (chunks > i) \
 		same = _mm_and_si128(same, _mm_or_si128( \
-			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)), \
-				       _mm_load_si128((const __m128i *)(const void *)(memo->text + 16 * i))), \
-			_mm_load_si128((const __m128i *)(const void *)(memo->beyond + 16 * i))));
+			_mm_cmpeq_epi8(_mm_loadu_si128(&VECTOR(p + 16 * i)), \
+				       VECTOR(memo->text + 16 * i)), \
+			VECTOR(memo->beyond + 16 * i)));
 	COMPARE_CHUNK(0)
 	COMPARE_CHUNK(1)
 	COMPARE_CHUNK(2)
 	COMPARE_CHUNK(3)
 	COMPARE_CHUNK(4)
 #undef COMPARE_CHUNK
+#undef VECTOR
 	return _mm_movemask_epi8(same) == 0xffff;
 #else
 	(void)chunks;
@@ -471,10 +486,12 @@ run(struct gg_parse_memo_set *set, const char *p, const char *end, unsigned chun
  */
 #define FIELDS(type, first, last) \
 	(offsetof(type, last) + sizeof(((type *)0)->last) - offsetof(type, first))
+/* The struct whose field `first` is at fields. */
+#define FIELDS_OF(type, first, fields) ((type *)((char *)(fields) - offsetof(type, first)))
 
 static void fill_prefix(void *fields, const uint64_t *v)
 {
-	struct gg_event *event = (struct gg_event *)((char *)fields - offsetof(struct gg_event, cpu));
+	struct gg_event *event = FIELDS_OF(struct gg_event, cpu, fields);
 	event->cpu = (uint32_t)v[0];
 	event->pid = (uint32_t)v[1];
 	event->tid = (uint32_t)v[2];
@@ -485,7 +502,7 @@ static void fill_prefix(void *fields, const uint64_t *v)
 
 static void fill_fault_kind_old(void *fields, const uint64_t *v)
 {
-	struct gg_fault *f = (struct gg_fault *)((char *)fields - offsetof(struct gg_fault, access));
+	struct gg_fault *f = FIELDS_OF(struct gg_fault, access, fields);
 	f->access = (enum gg_access)v[0];
 	f->origin = (enum gg_origin)v[1];
 	f->lock = (enum gg_lock)v[2];
@@ -496,7 +513,7 @@ static void fill_fault_kind_old(void *fields, const uint64_t *v)
 
 static void fill_flags_old_pfn(void *fields, const uint64_t *v)
 {
-	struct gg_fault *f = (struct gg_fault *)((char *)fields - offsetof(struct gg_fault, old_flags));
+	struct gg_fault *f = FIELDS_OF(struct gg_fault, old_flags, fields);
 	f->old_flags = (unsigned)v[0];
 	f->new_flags = (unsigned)v[1];
 	f->old_pfn = v[2];
@@ -505,7 +522,7 @@ static void fill_flags_old_pfn(void *fields, const uint64_t *v)
 
 static void fill_fault_tail_ptes(void *fields, const uint64_t *v)
 {
-	struct gg_fault *f = (struct gg_fault *)((char *)fields - offsetof(struct gg_fault, trans));
+	struct gg_fault *f = FIELDS_OF(struct gg_fault, trans, fields);
 	f->trans = (enum gg_trans)v[0];
 	f->result = (enum gg_result)v[1];
 	f->vmf = v[2];
@@ -517,8 +534,7 @@ static void fill_fault_tail_ptes(void *fields, const uint64_t *v)
 
 static void fill_tlb_middle(void *fields, const uint64_t *v)
 {
-	struct gg_event *event =
-		(struct gg_event *)((char *)fields - offsetof(struct gg_event, tlb_flush.stride));
+	struct gg_event *event = FIELDS_OF(struct gg_event, tlb_flush.stride, fields);
 	event->tlb_flush.stride = v[0];
 	event->tlb_flush.pages = v[1];
 	event->tlb_flush.whole_mm = v[2];
@@ -643,6 +659,56 @@ static __attribute__((noinline, cold)) const char *mmap_body(const char *p, cons
 }
 
 /*
+ * The other events of a Go program's run (its threads' forks and exits, the heap's madvise),
+ * rare but each thousands of instructions in gg_parse_line(). The module's layout only: a
+ * failed madvise, a hex len, a ret in hex decline. Each returns where its last value stops.
+ */
+static __attribute__((noinline, cold)) const char *fork_body(const char *p, const char *end,
+							     struct gg_event *event)
+{
+	uint64_t child;
+
+	if (!KEY_AT(p, "child=") || !(p = decimal_token(p + 6, end, &child, false)) ||
+	    child > UINT32_MAX || !KEY_AT(p, "thread=") || (p[7] != '0' && p[7] != '1') ||
+	    p + 7 >= end)
+		return NULL;
+	event->fork.child = (uint32_t)child;
+	event->fork.thread = p[7] == '1';
+	return p + 8;
+}
+
+static __attribute__((noinline, cold)) const char *exit_body(const char *p, const char *end,
+							     struct gg_event *event)
+{
+	uint64_t code;
+
+	if (!KEY_AT(p, "code="))
+		return NULL;
+	bool negative = p[5] == '-';
+	/* at most 16 digits: the code fits an int64_t either way */
+	if (!(p = decimal_token(p + 5 + negative, end, &code, false)) ||
+	    !KEY_AT(p, "group_de") || !KEY_AT(p + 8, "ad=") || (p[11] != '0' && p[11] != '1') ||
+	    p + 11 >= end)
+		return NULL;
+	event->exit.code = negative ? -(int64_t)code : (int64_t)code;
+	event->exit.group_dead = p[11] == '1';
+	return p + 12;
+}
+
+static __attribute__((noinline, cold)) const char *madvise_body(const char *p, const char *end,
+								struct gg_event *event)
+{
+	if (!(p = HEX_AFTER(p, end, "addr=0x", &event->madvise.addr)) ||
+	    !KEY_AT(p, "len=") || !(p = decimal_token(p + 4, end, &event->madvise.len, false)) ||
+	    !KEY_AT(p, "advice=") ||
+	    !(p = decimal_token(p + 7, end, &event->madvise.advice, false)) ||
+	    !KEY_AT(p, "ret=") || !(p = decimal_token(p + 4, end, &event->madvise.ret.value, true)))
+		return NULL;
+	event->madvise.ret.failed = false;
+	return p;
+}
+
+/*
  * The line at p up to its last value, which must stop below end. Returns where it stops, what
  * follows being the caller's to check; for a marker, where its text starts (the rest of the
  * line). NULL: declined.
@@ -683,6 +749,22 @@ static const char *fast_line(struct gg_parser *parser, const char *p, const char
 		event->type = GG_EV_MMAP;
 		event->type_name = (struct gg_span){ p + 3, 4 };
 		return mmap_body(p + 8, end, event);
+	}
+	if (word == LITERAL("ev=fork ") && end - p > 8) {
+		event->type = GG_EV_FORK;
+		event->type_name = (struct gg_span){ p + 3, 4 };
+		return fork_body(p + 8, end, event);
+	}
+	if (word == LITERAL("ev=exit ") && end - p > 8) {
+		event->type = GG_EV_EXIT;
+		event->type_name = (struct gg_span){ p + 3, 4 };
+		return exit_body(p + 8, end, event);
+	}
+	if (word == LITERAL("ev=madvi") && end - p > 11 &&
+	    (load64(p + 8) & MASK(3)) == LITERAL("se ")) {
+		event->type = GG_EV_MADVISE;
+		event->type_name = (struct gg_span){ p + 3, 7 };
+		return madvise_body(p + 11, end, event);
 	}
 	return NULL;
 }
