@@ -189,25 +189,26 @@ int gg_parse_line(const char *line, size_t length, struct gg_event *event,
 		  struct gg_parse_error *error);
 
 /*
- * The fast path, for readers of millions of lines (`report`). It parses the layout the module
- * writes (keys in ABI order, one space between tokens) of the frequent event types (`fault`,
- * `tlb_flush`, `marker`) with word-at-a-time scanning, and remembers recently seen runs of tokens (the
- * prefix after `ts=`, `access=.. level=..`, the fault's tail, ...) so a run that repeats byte for
- * byte is not parsed again. Anything it does not handle -- another type, another key order,
- * extra spaces, upper-case hex, an error -- goes to gg_parse_line(), so the accepted lines, the
- * values and the error messages are exactly those of gg_parse_line().
+ * The fast path, for readers of millions of lines (`report`, `plot`). It parses the layout the
+ * module writes (keys in ABI order, one space between tokens) of the frequent event types
+ * (`fault`, `tlb_flush`, `marker`, `mmap`) with 16- and 8-byte-at-a-time scanning, and remembers
+ * recently seen runs of tokens (cpu= .. pgd=, `access= .. level=`, the fault's tail, ...) so a
+ * run that repeats byte for byte is not parsed again. Anything it does not handle -- another
+ * type, another key order, extra spaces, upper-case hex, an error -- goes to gg_parse_line(), so
+ * the accepted lines, the values and the error messages are exactly those of gg_parse_line().
  *
- * The caller guarantees that GG_PARSE_PADDING bytes after line + length are readable and
- * initialised (their content does not matter: they never change the result).
+ * The caller guarantees that GG_PARSE_PADDING bytes after line + length (after limit, for
+ * gg_parser_next_line) are readable and initialised (their content does not matter: they never
+ * change the result).
  */
 #define GG_PARSE_PADDING 96
 #define GG_PARSE_MEMO_SLOTS 4
 
 struct gg_parse_memo {
-	uint64_t text[8];   /* the run's bytes, zero-padded */
-	uint64_t mask[8];   /* which bytes of each word belong to the run */
-	uint64_t values[5]; /* what the run parsed to (meaning depends on the run) */
-	uint8_t length;     /* bytes, 0 = empty; includes the separating space unless last */
+	_Alignas(16) char text[80]; /* the run's bytes, zeros after them */
+	_Alignas(16) char beyond[80]; /* 0xff for each byte past the run, which is not compared */
+	uint64_t values[6]; /* what the run parsed to (meaning depends on the run) */
+	uint8_t length;     /* bytes (16 to 80), 0 = empty; includes the separating space */
 };
 
 /* The memos of one run: tried most recently used first, replaced round robin. */
@@ -218,8 +219,11 @@ struct gg_parse_memo_set {
 
 /* Private state of the fast path (memos); zero it with gg_parser_init(). */
 struct gg_parser {
-	struct gg_parse_memo_set prefix; /* cpu= .. pgd= */
-	struct gg_parse_memo_set ip, fault_kind, old, flags, old_pfn, fault_tail, tlb_tail;
+	struct gg_parse_memo_set prefix;     /* cpu= .. pgd= */
+	struct gg_parse_memo_set fault_kind; /* access= .. level= old= */
+	struct gg_parse_memo_set flags;      /* old_flags= new_flags= old_pfn= */
+	struct gg_parse_memo_set fault_tail; /* trans= .. fflags= ptes= */
+	struct gg_parse_memo_set tlb_middle; /* stride= pages= */
 	uint64_t fast_lines, slow_lines; /* statistics */
 };
 
@@ -230,6 +234,14 @@ int gg_parser_parse(struct gg_parser *parser, const char *line, size_t length,
 /* The fast path alone (for tests and the fuzzer): 0 and *event filled, or 1 when it declines. */
 int gg_parser_try_fast(struct gg_parser *parser, const char *line, size_t length,
 		       struct gg_event *event);
+/*
+ * The fast path on the next line of a stream's data [data, limit), whose end it finds: 0 with
+ * *event filled and *length the line's length (the '\n' at data + *length), or 1 when it
+ * declines (also when no '\n' comes before limit); the caller then splits the line itself and
+ * gives it to gg_parser_parse().
+ */
+int gg_parser_next_line(struct gg_parser *parser, const char *data, const char *limit,
+			struct gg_event *event, size_t *length);
 
 /*
  * The order in which reports, legends and tables list transitions and levels (the enums' own

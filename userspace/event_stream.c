@@ -60,27 +60,42 @@ int gg_event_stream_read(int fd, const char *name, gg_event_sink sink, void *con
 	for (;;) {
 		const char *line;
 		size_t length;
-		int got = gg_line_reader_next(&reader, &line, &length);
-		if (got == 0)
-			break;
-		if (got == -1) {
-			fprintf(err, "gogrowth: %s: read error: %s\n", name, strerror(errno));
-			status = 1;
-			break;
-		}
-		if (got == -2) {
-			fprintf(err, "gogrowth: %s:%lu: line longer than %d bytes\n", name,
-				reader.line_number, GG_MAX_LINE_LENGTH);
-			status = 1;
-			break;
-		}
-		if (length == 0)
-			continue; /* blank lines carry nothing; tolerate them */
-		if (gg_parser_parse(&parser, line, length, &event, &parse_error)) {
-			fprintf(err, "gogrowth: %s:%lu: %s\n", name, reader.line_number,
-				parse_error.message);
-			status = 1;
-			break;
+		size_t buffered = gg_line_reader_buffered(&reader, &line);
+
+		/*
+		 * Most lines are parsed where they lie, their end found by the parser; a line it
+		 * declines (another layout, a bad or blank line, one the buffer holds only part
+		 * of) is split off by the reader and parsed again, strictly where need be.
+		 */
+		if (buffered && gg_parser_next_line(&parser, line, line + buffered, &event,
+						    &length) == 0 &&
+		    length <= GG_MAX_LINE_LENGTH) {
+			gg_line_reader_take_line(&reader, length);
+			parser.fast_lines++;
+		} else {
+			int got = gg_line_reader_next(&reader, &line, &length);
+			if (got == 0)
+				break;
+			if (got == -1) {
+				fprintf(err, "gogrowth: %s: read error: %s\n", name,
+					strerror(errno));
+				status = 1;
+				break;
+			}
+			if (got == -2) {
+				fprintf(err, "gogrowth: %s:%lu: line longer than %d bytes\n", name,
+					reader.line_number, GG_MAX_LINE_LENGTH);
+				status = 1;
+				break;
+			}
+			if (length == 0)
+				continue; /* blank lines carry nothing; tolerate them */
+			if (gg_parser_parse(&parser, line, length, &event, &parse_error)) {
+				fprintf(err, "gogrowth: %s:%lu: %s\n", name, reader.line_number,
+					parse_error.message);
+				status = 1;
+				break;
+			}
 		}
 		if (sink(&event, context)) {
 			fprintf(err, "gogrowth: out of memory\n");

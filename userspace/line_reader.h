@@ -41,4 +41,23 @@ int gg_line_reader_next(struct gg_line_reader *reader, const char **line, size_t
 long gg_line_reader_peek(struct gg_line_reader *reader, size_t n, const char **data);
 void gg_line_reader_skip(struct gg_line_reader *reader, size_t n);
 
+/*
+ * For a parser that finds a line's end itself (gg_parser_next_line()): the bytes buffered from
+ * the next line on, without reading more (GG_PARSE_PADDING initialised bytes follow them), and
+ * the line of @length bytes and its '\n' it found there taken as the next line.
+ * gg_line_reader_next() reads on where the buffer holds no whole line.
+ */
+static inline size_t gg_line_reader_buffered(const struct gg_line_reader *reader,
+					     const char **data)
+{
+	*data = reader->buffer + reader->start;
+	return reader->filled - reader->start;
+}
+
+static inline void gg_line_reader_take_line(struct gg_line_reader *reader, size_t length)
+{
+	reader->start += length + 1;
+	reader->line_number++;
+}
+
 #endif /* GOGROWTH_LINE_READER_H */

@@ -5,6 +5,10 @@
  * sanitizer report or leak fails the run. Each line also goes through the fast path (event.h),
  * in a buffer with exactly GG_PARSE_PADDING bytes after it so ASan sees any read beyond; when
  * the fast path accepts a line, the strict parser must accept it too, with the same values.
+ * The stream's form of the fast path (gg_parser_next_line(), which finds each line's end
+ * itself) runs over the whole input the same way: a line it takes must be the line up to the
+ * next '\n', accepted by the strict parser with the same values, its marker text as plain as
+ * gg_plain_prefix() says.
  */
 #include "aggregate.h"
 #include "event.h"
@@ -35,7 +39,9 @@ static void check_same(const struct gg_event *fast, const struct gg_event *slow,
 		       f->old_flags == g->old_flags && f->new_flags == g->new_flags &&
 		       f->old_pfn == g->old_pfn && f->new_pfn == g->new_pfn &&
 		       f->trans == g->trans && f->result == g->result && f->vmf == g->vmf &&
-		       f->node == g->node && f->fflags == g->fflags;
+		       f->node == g->node && f->fflags == g->fflags && f->has_ptes == g->has_ptes &&
+		       f->ptes == g->ptes && f->ptes_start == g->ptes_start &&
+		       f->ptes_end == g->ptes_end;
 	} else if (same && slow->type == GG_EV_TLB_FLUSH) {
 		same = fast->tlb_flush.start == slow->tlb_flush.start &&
 		       fast->tlb_flush.end == slow->tlb_flush.end &&
@@ -56,6 +62,17 @@ static void check_same(const struct gg_event *fast, const struct gg_event *slow,
 	} else if (same && slow->type == GG_EV_MARKER) {
 		same = fast->marker.text.len == slow->marker.text.len &&
 		       fast->marker.text.ptr - fast_line == slow->marker.text.ptr - slow_line;
+	} else if (same && slow->type == GG_EV_FORK) {
+		same = fast->fork.child == slow->fork.child && fast->fork.thread == slow->fork.thread;
+	} else if (same && slow->type == GG_EV_EXIT) {
+		same = fast->exit.code == slow->exit.code &&
+		       fast->exit.group_dead == slow->exit.group_dead;
+	} else if (same && slow->type == GG_EV_MADVISE) {
+		same = fast->madvise.addr == slow->madvise.addr &&
+		       fast->madvise.len == slow->madvise.len &&
+		       fast->madvise.advice == slow->madvise.advice &&
+		       fast->madvise.ret.failed == slow->madvise.ret.failed &&
+		       fast->madvise.ret.value == slow->madvise.ret.value;
 	} else if (same) {
 		same = false; /* the fast path handles no other type */
 	}
@@ -63,8 +80,41 @@ static void check_same(const struct gg_event *fast, const struct gg_event *slow,
 		__builtin_trap();
 }
 
+/* The input as a stream, in one buffer with GG_PARSE_PADDING zeros after it, as the reader has. */
+static void check_next_line(const uint8_t *data, size_t size)
+{
+	struct gg_parser parser;
+	char *buffer = malloc(size + GG_PARSE_PADDING);
+	if (!buffer)
+		return;
+	memcpy(buffer, data, size);
+	memset(buffer + size, 0, GG_PARSE_PADDING);
+	gg_parser_init(&parser);
+
+	const char *text = buffer, *end = buffer + size;
+	while (text < end) {
+		const char *newline = memchr(text, '\n', (size_t)(end - text));
+		struct gg_event fast, slow;
+		struct gg_parse_error error;
+		size_t length;
+		if (gg_parser_next_line(&parser, text, end, &fast, &length) == 0) {
+			if (!newline || length != (size_t)(newline - text))
+				__builtin_trap(); /* it took something else than the line */
+			if (gg_parse_line(text, length, &slow, &error) != 0)
+				__builtin_trap(); /* it took a line the parser rejects */
+			check_same(&fast, &slow, text, text);
+			if (slow.type == GG_EV_MARKER && fast.marker.text_plain != slow.marker.text_plain)
+				__builtin_trap();
+		}
+		text = newline ? newline + 1 : end;
+	}
+	free(buffer);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	check_next_line(data, size);
+
 	struct gg_aggregate aggregate;
 	struct gg_event event;
 	struct gg_parse_error error;
