@@ -74,7 +74,12 @@ FIXTURE_TEARDOWN(teardown)
 		gg_unload();
 }
 
-TEST_F_TIMEOUT(teardown, unload_while_target_faults_on_all_cpus, 120)
+/*
+ * Three rounds: a target running @work on two threads, so that both CPUs
+ * are in the module's hooks, is traced, then the module is unloaded under
+ * it; the target must end well.
+ */
+static void unload_while_target_runs(struct __test_metadata *_metadata, void *(*work)(void *))
 {
 	double seconds = 3;
 	char params[32], c = 'g';
@@ -88,14 +93,13 @@ TEST_F_TIMEOUT(teardown, unload_while_target_faults_on_all_cpus, 120)
 		if (child == 0) {
 			pthread_t th;
 
-			/* Faulting starts once traced: a load may take seconds in a debug kernel. */
+			/* Work starts once traced: a load may take seconds in a debug kernel. */
 			close(go[1]);
 			if (read(go[0], &c, 1) != 1)
 				_exit(4);
-			/* a second thread, so both CPUs fault at once */
-			if (pthread_create(&th, NULL, fault_thread, &seconds))
+			if (pthread_create(&th, NULL, work, &seconds))
 				_exit(3);
-			fault_loop(seconds);
+			work(&seconds);
 			pthread_join(th, NULL);
 			_exit(0);
 		}
@@ -113,11 +117,10 @@ TEST_F_TIMEOUT(teardown, unload_while_target_faults_on_all_cpus, 120)
 }
 
 /*
- * The same while the target maps and unmaps on both CPUs: each of its
- * do_mmap() calls returns through a landing of the module
- * (module/return_hook.c), so the unload must wait for every call armed
- * before the hook went away; freeing the text under a returning call
- * would oops, which the guest's log check reports.
+ * Maps and unmaps: each of the target's do_mmap() calls returns through a
+ * landing of the module (module/return_hook.c), so the unload must wait
+ * for every call armed before the hook went away; freeing the text under
+ * a returning call would oops, which the guest's log check reports.
  */
 static void *map_thread(void *arg)
 {
@@ -134,40 +137,14 @@ static void *map_thread(void *arg)
 	return NULL;
 }
 
+TEST_F_TIMEOUT(teardown, unload_while_target_faults_on_all_cpus, 120)
+{
+	unload_while_target_runs(_metadata, fault_thread);
+}
+
 TEST_F_TIMEOUT(teardown, unload_while_target_maps_on_all_cpus, 120)
 {
-	double seconds = 3;
-	char params[32], c = 'g';
-	int status, round, go[2];
-	pid_t child;
-
-	for (round = 0; round < 3; round++) {
-		ASSERT_EQ(0, pipe(go));
-		child = fork();
-		ASSERT_GE(child, 0);
-		if (child == 0) {
-			pthread_t th;
-
-			close(go[1]);
-			if (read(go[0], &c, 1) != 1)
-				_exit(4);
-			if (pthread_create(&th, NULL, map_thread, &seconds))
-				_exit(3);
-			map_thread(&seconds);
-			pthread_join(th, NULL);
-			_exit(0);
-		}
-		close(go[0]);
-		snprintf(params, sizeof(params), "pid=%d", child);
-		ASSERT_EQ(0, gg_load(params));
-		ASSERT_EQ(1, write(go[1], &c, 1));
-		close(go[1]);
-		usleep(300000 + round * 400000);
-		ASSERT_EQ(0, gg_unload());
-		ASSERT_EQ(child, waitpid(child, &status, 0));
-		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			TH_LOG("target ended with status %#x", status);
-	}
+	unload_while_target_runs(_metadata, map_thread);
 }
 
 struct reader {
