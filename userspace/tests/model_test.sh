@@ -97,13 +97,15 @@ for v in $versions; do
 	for elem in 8 32; do
 		keys=200000
 		labels=$("$out/go-swiss-$v" -n $keys -elem $elem -marker '')
-		# the deterministic steps: kind count=N new capacity (small: 8, split: 1024)
+		# the deterministic steps: kind count=N new capacity (small: 8, split: 1024);
+		# awk reads to the end rather than exit at the split: an early exit is a SIGPIPE
+		# for printf, which pipefail turns into this script's exit 141.
 		real=$(printf '%s\n' "$labels" | awk '
-			/^go-swiss (small|totable|grow|split) / {
+			/^go-swiss (small|totable|grow|split) / && !split_seen {
 				c = ""; cap = ""
 				for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "count") c = kv[2];
 					if (kv[1] == "new_cap" || kv[1] == "cap") cap = kv[2] }
-				print $2, c, cap; if ($2 == "split") exit }')
+				print $2, c, cap; if ($2 == "split") split_seen = 1 }')
 		model=$("$tool" model "swiss-go$v" $keys $elem | awk '/^(small|totable|grow|split) / {
 				c = ""; cap = ""
 				for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "count") c = kv[2]; if (kv[1] == "cap") cap = kv[2] }
