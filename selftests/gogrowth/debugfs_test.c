@@ -246,14 +246,6 @@ static int stats_line(const char *key, char *text, char **word, int max)
 	return n;
 }
 
-/*
- * stats' "hooks" line names every probe with the hook compat.h chose for
- * this kernel: fprobe where the kernel has it, else kretprobe;
- * handle_mm_fault is a redirect (module/redirect.h), do_mmap a return hook
- * armed for the target only (module/return_hook.h), and the TLB flush and
- * the mm system calls are plain ftrace entry hooks (module/ftrace_entry.h)
- * on every kernel CI boots.
- */
 /* Loaded with fallback_hooks=1 (fallback_hooks_test.sh): every probe on its fallback. */
 static bool loaded_with_fallback_hooks(void)
 {
@@ -268,6 +260,15 @@ static bool loaded_with_fallback_hooks(void)
 	return c == 'Y';
 }
 
+/*
+ * stats' "hooks" line names every probe with the hook compat.h chose for
+ * this kernel: fprobe where the kernel has it, else kretprobe;
+ * handle_mm_fault is a redirect (module/redirect.h), do_mmap a return hook
+ * armed for the target only (module/return_hook.h), and the TLB flush and
+ * the mm system calls are plain ftrace entry hooks (module/ftrace_entry.h)
+ * on every kernel CI boots; with fallback_hooks=1, every probe is on fprobe
+ * or kretprobe (kprobe for the TLB flush, which has no exit).
+ */
 TEST_F(files, hooks_are_this_kernels)
 {
 	const int nprobes = ARRAY_SIZE(probes);
@@ -275,8 +276,14 @@ TEST_F(files, hooks_are_this_kernels)
 	char why[256] = "";
 	bool fprobe = kernel_has_fprobe(why, sizeof(why));
 	bool fallback = loaded_with_fallback_hooks();
+	const char *load_params = getenv("GG_LOAD_PARAMS");
+	bool asked = load_params && strstr(load_params, "fallback_hooks=1");
 	int k, j, n, m;
 
+	/* A module that ignored the parameter would pass fallback_hooks_test.sh untested. */
+	ASSERT_EQ(asked, fallback)
+		TH_LOG("GG_LOAD_PARAMS='%s' but the module's fallback_hooks is %s",
+		       load_params ? load_params : "", fallback ? "Y" : "not Y");
 	ASSERT_NE(NULL, text);
 	copy = strdup(text);
 	ASSERT_NE(NULL, copy);
@@ -296,7 +303,7 @@ TEST_F(files, hooks_are_this_kernels)
 			!strncmp(probes[k], "__x64_sys_", 10) ? "ftrace" :
 			fprobe ? "fprobe" : "kretprobe";
 
-		if (fallback)	/* the TLB flush has no exit: a kprobe where there is no fprobe */
+		if (fallback)
 			want = fprobe ? "fprobe" :
 			       !strcmp(probes[k], "flush_tlb_mm_range") ? "kprobe" : "kretprobe";
 

@@ -43,7 +43,11 @@ int gg_load(const char *params)
 
 	if (fd < 0)
 		return -errno;
-	snprintf(all, sizeof(all), "%s %s", params ? params : "", more ? more : "");
+	if ((size_t)snprintf(all, sizeof(all), "%s %s", params ? params : "",
+			     more ? more : "") >= sizeof(all)) {
+		close(fd);
+		return -E2BIG;
+	}
 	ret = syscall(SYS_finit_module, fd, all, 0);
 	if (ret < 0)
 		ret = -errno;
