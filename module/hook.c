@@ -44,15 +44,6 @@ static int gg_hook_register(struct gg_hook *h)
 		pr_info("%s: no redirect (%d), a %s instead\n", h->symbol, ret,
 			gg_hook_kind(h));
 	}
-	if (h->entry && !fallback_hooks) {
-		ret = gg_ftrace_entry_register(h->entry, h->symbol);
-		if (!ret) {
-			h->entered = true;
-			return 0;
-		}
-		pr_info("%s: no ftrace entry hook (%d), a %s instead\n",
-			h->symbol, ret, gg_hook_kind(h));
-	}
 #if GG_HOOK_FPROBE
 #if GG_FPROBE_MAXACTIVE
 	/* The rethook pool; its default is 2 per CPU and function. */
@@ -69,17 +60,60 @@ static int gg_hook_register(struct gg_hook *h)
 #endif
 }
 
+/*
+ * The hooks that name a plain ftrace entry hook get it, all on one
+ * ftrace_ops; where the kernel refuses it, they keep their fallback.
+ */
+static void gg_hooks_enter(struct gg_hook *const *hooks, unsigned int n)
+{
+	struct gg_ftrace_entry *entries[GG_FTRACE_SET_MAX];
+	const char *symbols[GG_FTRACE_SET_MAX];
+	unsigned int i, nr = 0;
+	int ret;
+
+	if (fallback_hooks)
+		return;
+	for (i = 0; i < n; i++) {
+		if (!hooks[i]->entry)
+			continue;
+		if (WARN_ON_ONCE(nr == GG_FTRACE_SET_MAX))
+			return;
+		entries[nr] = hooks[i]->entry;
+		symbols[nr++] = hooks[i]->symbol;
+	}
+	if (!nr)
+		return;
+	ret = gg_ftrace_set_register(entries, symbols, nr);
+	for (i = 0; i < n; i++) {
+		if (!hooks[i]->entry)
+			continue;
+		if (ret) {
+			pr_info("%s: no ftrace entry hook (%d), a %s instead\n",
+				hooks[i]->symbol, ret, gg_hook_kind(hooks[i]));
+			continue;
+		}
+		hooks[i]->entered = true;
+		hooks[i]->on = true;
+	}
+}
+
 int gg_hooks_register(struct gg_hook *const *hooks, unsigned int n)
 {
 	unsigned int i;
 	int ret;
 
+	gg_hooks_enter(hooks, n);
 	for (i = 0; i < n; i++) {
+		if (hooks[i]->entered) {
+			gg_ring_track_probe(hooks[i]);
+			continue;
+		}
 		ret = gg_hook_register(hooks[i]);
 		if (ret) {
 			pr_err("%s %s: %d\n", gg_hook_kind(hooks[i]),
 			       hooks[i]->symbol, ret);
-			gg_hooks_unregister(hooks, i);
+			/* The entry hooks after @i are on too. */
+			gg_hooks_unregister(hooks, n);
 			return ret;
 		}
 		hooks[i]->on = true;
@@ -104,7 +138,8 @@ void gg_hooks_unregister(struct gg_hook *const *hooks, unsigned int n)
 	for (i = 0; i < n; i++) {
 		if (!hooks[i]->on || !hooks[i]->entered)
 			continue;
-		gg_ftrace_entry_unregister(hooks[i]->entry);
+		/* The first of a set unhooks all of it. */
+		gg_ftrace_set_unregister(hooks[i]->entry);
 		hooks[i]->entered = false;
 		hooks[i]->on = false;
 	}

@@ -43,29 +43,28 @@ static void gg_tlb_entry(gg_hook_regs_t *regs)
 
 GG_DEFINE_ENTRY_HOOK(gg_hook_tlb, "flush_tlb_mm_range", gg_tlb_entry);
 
-static void notrace gg_tlb_call(unsigned long ip, unsigned long parent_ip,
-				struct ftrace_ops *ops,
+/* For flushes of the target's mm only: the set's filter ran. */
+static void notrace gg_tlb_call(struct gg_ftrace_entry *fe, unsigned long ip,
+				unsigned long parent_ip,
 				struct ftrace_regs *fregs)
 {
-	struct gg_ftrace_entry *fe = container_of(ops, struct gg_ftrace_entry,
-						  ops);
-	struct mm_struct *mm = (struct mm_struct *)gg_fregs_arg(fregs, 0);
 	int bit;
 
-	/* What every other flush pays: the mm compare. */
-	if (likely(!gg_is_target_mm(mm)))
-		return;
 	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (bit < 0) {
 		atomic_long_inc(&fe->missed);
 		return;
 	}
-	gg_tlb_record(mm, gg_fregs_arg(fregs, 1), gg_fregs_arg(fregs, 2),
+	gg_tlb_record((struct mm_struct *)gg_fregs_arg(fregs, 0),
+		      gg_fregs_arg(fregs, 1), gg_fregs_arg(fregs, 2),
 		      gg_fregs_arg(fregs, 3), gg_fregs_arg(fregs, 4));
 	ftrace_test_recursion_unlock(bit);
 }
 
-static struct gg_ftrace_entry gg_tlb_ftrace = { .func = gg_tlb_call };
+static struct gg_ftrace_entry gg_tlb_ftrace = {
+	.func = gg_tlb_call,
+	.filter = GG_FTRACE_TARGET_MM_ARG0,
+};
 
 static struct gg_hook *const gg_tlb_hooks[] = { &gg_hook_tlb };
 

@@ -254,18 +254,15 @@ static void gg_sys_return(struct callback_head *work)
 	atomic_dec(&gg_sys_pending_nr);
 }
 
-static void notrace gg_sys_call(unsigned long ip, unsigned long parent_ip,
-				struct ftrace_ops *ops,
+/* For the target's calls only: the set's filter ran (ftrace_entry.h). */
+static void notrace gg_sys_call(struct gg_ftrace_entry *fe, unsigned long ip,
+				unsigned long parent_ip,
 				struct ftrace_regs *fregs)
 {
-	struct gg_sys_hook *sys = container_of(ops, struct gg_sys_hook,
-					       fe.ops);
+	struct gg_sys_hook *sys = container_of(fe, struct gg_sys_hook, fe);
 	struct gg_sys_pending *p;
 	int bit;
 
-	/* Two loads and a compare, no call: what every other process pays. */
-	if (likely(!gg_may_be_target(current)))
-		return;
 	/*
 	 * Before the recursion lock, which disables preemption: a system
 	 * call's entry is preemptible, and slab locks may sleep (PREEMPT_RT).
@@ -317,6 +314,7 @@ static int gg_sys_entry(struct gg_sys_data *d, gg_hook_regs_t *regs)
 #define GG_DEFINE_SYS_HOOK(name, sym, done_fn)				\
 static struct gg_sys_hook name##_sys = {				\
 	.fe.func = gg_sys_call,						\
+	.fe.filter = GG_FTRACE_TARGET_TASK,				\
 	.done = done_fn,						\
 };									\
 static void name##_ret(struct gg_sys_data *d, gg_hook_regs_t *regs)	\

@@ -115,18 +115,15 @@ static struct gg_return_slot *gg_return_slot_claim(void)
 	return NULL;
 }
 
-void notrace gg_return_call(unsigned long ip, unsigned long parent_ip,
-			    struct ftrace_ops *ops, struct ftrace_regs *fregs)
+/* For the target's calls only: the set's filter ran (ftrace_entry.h). */
+void notrace gg_return_call(struct gg_ftrace_entry *fe, unsigned long ip,
+			    unsigned long parent_ip, struct ftrace_regs *fregs)
 {
-	struct gg_return_hook *h = container_of(ops, struct gg_return_hook,
-						fe.ops);
+	struct gg_return_hook *h = container_of(fe, struct gg_return_hook, fe);
 	struct gg_return_slot *s;
 	unsigned long *ret_p;
 	int bit;
 
-	/* Two loads and a compare, no call: what every other process pays. */
-	if (likely(!gg_may_be_target(current)))
-		return;
 	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (bit < 0) {
 		atomic_long_inc(&h->fe.missed);

@@ -48,8 +48,8 @@ struct gg_return_hook {
 	void (*exit)(void *data, unsigned long ret);
 };
 
-void gg_return_call(unsigned long ip, unsigned long parent_ip,
-		    struct ftrace_ops *ops, struct ftrace_regs *fregs);
+void gg_return_call(struct gg_ftrace_entry *fe, unsigned long ip,
+		    unsigned long parent_ip, struct ftrace_regs *fregs);
 
 /* For return_hook.c's landings, which are not C functions. */
 void gg_return_landings(void);
@@ -59,6 +59,7 @@ unsigned long gg_return_landed(unsigned long ret, unsigned long nr,
 #define GG_RETURN_HOOK_INIT(entry_fn, exit_fn) {			\
 	.fe.func = gg_return_call,					\
 	.fe.kind = "ftrace-return",					\
+	.fe.filter = GG_FTRACE_TARGET_TASK,				\
 	.entry = (entry_fn),						\
 	.exit = (exit_fn),						\
 }
