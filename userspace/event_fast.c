@@ -595,7 +595,8 @@ static const char *fault_body(struct gg_parser *parser, const char *p, const cha
 	if (!KEY_AT(p, "ptes_sta") || !KEY_AT(p + 8, "rt=0x") ||
 	    !(p = hex_value(p + 13, end, &f->ptes_start, false)) ||
 	    !KEY_AT(p, "ptes_end") || !KEY_AT(p + 8, "=0x") ||
-	    !(p = hex_value(p + 11, end, &f->ptes_end, true)) || f->ptes_end < f->ptes_start)
+	    !(p = hex_value(p + 11, end, &f->ptes_end, true)) || f->ptes_end < f->ptes_start ||
+	    f->ptes > GG_FAULT_PTES_MAX)
 		return NULL;
 	f->has_ptes = true;
 	return p;

@@ -29,6 +29,7 @@ enum gg_key {
 };
 
 _Static_assert(KEY_TOTAL <= 64, "the seen-key set is one uint64_t");
+_Static_assert(GG_FAULT_PTES_MAX == 512, "the message for a 'ptes' out of range names 512");
 
 #define BIT(key) (UINT64_C(1) << (key))
 
@@ -973,6 +974,8 @@ int gg_parse_line(const char *line, size_t length, struct gg_event *event,
 			return fail(error, "keys 'ptes', 'ptes_start' and 'ptes_end' come together");
 		if (ptes_keys && slots[KEY_PTES_END].u < slots[KEY_PTES_START].u)
 			return fail(error, "'ptes_end' is below 'ptes_start'");
+		if (ptes_keys && slots[KEY_PTES].u > GG_FAULT_PTES_MAX)
+			return fail(error, "'ptes' is above 512, the entries of one page table");
 	}
 
 	event->type = type;

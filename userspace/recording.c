@@ -186,6 +186,12 @@ static int fault_invalid(const struct gg_ev_fault *f, struct gg_parse_error *err
 		snprintf(error->message, sizeof(error->message), "'ptes_end' is below 'ptes_start'");
 		return -1;
 	}
+	if (f->ptes > GG_FAULT_PTES_MAX) {
+		snprintf(error->message, sizeof(error->message),
+			 "a fault record's ptes is above %d, the entries of one page table",
+			 GG_FAULT_PTES_MAX);
+		return -1;
+	}
 	return 0;
 }
 

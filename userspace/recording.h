@@ -90,7 +90,8 @@ static inline bool gg_record_fault_valid(const struct gg_ev_fault *fault)
 	return (fault->origin < GG_ORIGIN_NR) & (d->access < GG_ACCESS_NR) &
 	       (d->lock < GG_LOCK_NR) & (d->level < GG_LVL_P4D || d->level == GG_LVL_UNKNOWN) &
 	       (d->trans < GG_TRANS_NR) & (d->result < GG_RESULT_NR) &
-	       ((d->old_flags | d->new_flags) < 128) & (fault->ptes_end >= fault->ptes_start);
+	       ((d->old_flags | d->new_flags) < 128) & (fault->ptes_end >= fault->ptes_start) &
+	       (fault->ptes <= GG_FAULT_PTES_MAX);
 }
 
 /* The tlb_flush event's `pages`: 0 for a whole-mm flush or a range it cannot count. */

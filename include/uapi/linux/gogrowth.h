@@ -200,6 +200,13 @@ struct gg_fault_decoded {
 	__u8 pad;
 };
 
+/*
+ * The most entries one fault makes present or changes at one level: the
+ * handler counts them within one page table (512 entries of 8 bytes in a
+ * 4 KiB table on x86-64); a pmd or pud fault is one entry.
+ */
+#define GG_FAULT_PTES_MAX	512
+
 struct gg_ev_fault {
 	__u64 addr;
 	__u64 ip;
@@ -207,7 +214,7 @@ struct gg_ev_fault {
 	__u64 new;		/* raw entry after it */
 	__u64 ptes_start;
 	__u64 ptes_end;
-	__u32 ptes;
+	__u32 ptes;		/* at most GG_FAULT_PTES_MAX */
 	__u32 fflags;		/* the kernel's FAULT_FLAG_* */
 	__u32 vmf;		/* the kernel's VM_FAULT_* */
 	__s32 node;
