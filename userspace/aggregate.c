@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 struct gg_segment {
 	uint64_t start, end; /* [start, end) */
@@ -71,12 +72,26 @@ static uint64_t mix64(uint64_t x)
 
 /* ---- steps ---- */
 
+/* A new step's distinct pages start afresh. */
+static inline void empty_page_set(struct gg_aggregate *aggregate)
+{
+	/* a new generation empties the page set without touching its memory */
+	aggregate->page_count = 0;
+	if (__builtin_expect(++aggregate->page_generation == 0, 0)) {
+		if (aggregate->pages)
+			memset(aggregate->pages, 0,
+			       aggregate->page_capacity * sizeof(*aggregate->pages));
+		aggregate->page_generation = 1;
+	}
+}
+
 /* Start a step named by the @name_length bytes already at the end of the names. */
 static inline __attribute__((always_inline)) int begin_placed_step(struct gg_aggregate *aggregate, size_t name_length, bool name_plain)
 {
 	if (RESERVE(aggregate->steps, aggregate->step_capacity, aggregate->step_count + 1))
 		return -1;
 	struct gg_step *step = &aggregate->steps[aggregate->step_count++];
+	step->kept_name = NULL;
 	step->name_offset = aggregate->names_length;
 	step->name_length = name_length;
 	step->name_plain = name_plain;
@@ -84,15 +99,7 @@ static inline __attribute__((always_inline)) int begin_placed_step(struct gg_agg
 	step->lost = 0;
 	aggregate->names_length += name_length;
 	aggregate->names[aggregate->names_length++] = '\0';
-
-	/* a new generation empties the page set without touching its memory */
-	aggregate->page_count = 0;
-	if (++aggregate->page_generation == 0) {
-		if (aggregate->pages)
-			memset(aggregate->pages, 0,
-			       aggregate->page_capacity * sizeof(*aggregate->pages));
-		aggregate->page_generation = 1;
-	}
+	empty_page_set(aggregate);
 	return 0;
 }
 
@@ -562,25 +569,27 @@ int gg_aggregate_marker(struct gg_aggregate *aggregate, const char *text, size_t
 	return 0;
 }
 
-char *gg_aggregate_marker_room(struct gg_aggregate *aggregate, size_t length)
+int gg_aggregate_kept_marker(struct gg_aggregate *aggregate, const char *text, size_t limit)
 {
-	return name_room(aggregate, length);
+	if (end_step(aggregate) ||
+	    RESERVE(aggregate->steps, aggregate->step_capacity, aggregate->step_count + 1))
+		return -1;
+	struct gg_step *step = &aggregate->steps[aggregate->step_count++];
+	step->kept_name = text;
+	step->name_offset = 0;
+	step->name_length = limit;
+	step->name_plain = false;
+	step->events = 1; /* the marker itself */
+	step->lost = 0;
+	aggregate->event_count++;
+	empty_page_set(aggregate);
+	return 0;
 }
 
-int gg_aggregate_placed_marker(struct gg_aggregate *aggregate, size_t length, bool plain)
+void gg_aggregate_keep_mapping(struct gg_aggregate *aggregate, void *address, size_t size)
 {
-	size_t placed_at = aggregate->names_length;
-
-	if (end_step(aggregate))
-		return -1;
-	/* an empty "(start)" step was dropped, and its name with it: the text moves down */
-	if (aggregate->names_length != placed_at)
-		memmove(aggregate->names + aggregate->names_length, aggregate->names + placed_at,
-			length);
-	if (begin_placed_step(aggregate, length, plain))
-		return -1;
-	count_event(aggregate);
-	return 0;
+	aggregate->kept_mapping = address;
+	aggregate->kept_mapping_size = size;
 }
 
 int gg_aggregate_fault(struct gg_aggregate *aggregate, const struct gg_fault_extent *fault)
@@ -647,5 +656,7 @@ void gg_aggregate_free(struct gg_aggregate *aggregate)
 	free(aggregate->segments);
 	free(aggregate->mapping_index);
 	free(aggregate->pages);
+	if (aggregate->kept_mapping)
+		munmap(aggregate->kept_mapping, aggregate->kept_mapping_size);
 	memset(aggregate, 0, sizeof(*aggregate));
 }

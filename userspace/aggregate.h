@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define GG_PAGE_SHIFT 12
 #define GG_NO_MAPPING UINT32_MAX /* the "(other)" row */
@@ -47,7 +48,13 @@ struct gg_mapping {
 };
 
 struct gg_step {
-	size_t name_offset, name_length; /* into gg_aggregate.names; verbatim marker text */
+	/*
+	 * A kept marker's text where it lies (gg_aggregate_kept_marker()): it ends at its first
+	 * NUL within name_length bytes, and whether it is plain is not known (name_plain false).
+	 * NULL: the name is at name_offset in gg_aggregate.names, name_length bytes.
+	 */
+	const char *kept_name;
+	size_t name_offset, name_length; /* verbatim marker text */
 	bool name_plain; /* no byte of the name needs escaping (the marker's text_plain) */
 	uint64_t events;
 	uint64_t lost;
@@ -91,6 +98,9 @@ struct gg_aggregate {
 	size_t page_capacity, page_count;
 	uint32_t page_generation; /* slots of older generations count as empty */
 
+	void *kept_mapping; /* what kept names point into, unmapped by gg_aggregate_free() */
+	size_t kept_mapping_size;
+
 	bool finished;
 };
 
@@ -117,12 +127,14 @@ int gg_aggregate_tlb_flush(struct gg_aggregate *aggregate, uint64_t start, bool 
 int gg_aggregate_marker(struct gg_aggregate *aggregate, const char *text, size_t length,
 			bool plain);
 /*
- * gg_aggregate_marker() of a text the reader writes straight where the aggregate keeps it (no
- * copy between): room for @length bytes, NULL when out of memory, valid until the next call on
- * the aggregate; then gg_aggregate_placed_marker() with the length written there.
+ * gg_aggregate_marker() of a text that stays where it lies as long as the aggregate does (in a
+ * mapped recording the aggregate keeps): it is not copied, nor measured or checked; it ends at
+ * its first NUL within @limit bytes (gg_step_name() measures it, a printer checks it as it copies
+ * it out).
  */
-char *gg_aggregate_marker_room(struct gg_aggregate *aggregate, size_t length);
-int gg_aggregate_placed_marker(struct gg_aggregate *aggregate, size_t length, bool plain);
+int gg_aggregate_kept_marker(struct gg_aggregate *aggregate, const char *text, size_t limit);
+/* The mapping of @size bytes at @address kept texts lie in: munmap()ed by gg_aggregate_free(). */
+void gg_aggregate_keep_mapping(struct gg_aggregate *aggregate, void *address, size_t size);
 /* Close the last step. 0, or -1 when out of memory. */
 int gg_aggregate_finish(struct gg_aggregate *aggregate);
 void gg_aggregate_free(struct gg_aggregate *aggregate);
@@ -134,6 +146,10 @@ void gg_aggregate_free(struct gg_aggregate *aggregate);
 static inline const char *gg_step_name(const struct gg_aggregate *aggregate,
 				       const struct gg_step *step, size_t *length)
 {
+	if (step->kept_name) {
+		*length = strnlen(step->kept_name, step->name_length);
+		return step->kept_name;
+	}
 	*length = step->name_length;
 	return aggregate->names + step->name_offset;
 }

@@ -251,3 +251,14 @@ char *gg_put_escaped(char *out, const char *text, size_t length)
 }
 
 #endif
+
+char *gg_put_escaped_to_nul(char *out, const char *text, size_t limit)
+{
+	size_t plain = gg_copy_plain_prefix(out, text, limit);
+
+	/* a NUL needs escaping: the plain prefix stops at the text's end too */
+	if (plain == limit || text[plain] == '\0')
+		return out + plain;
+	size_t length = plain + strnlen(text + plain, limit - plain);
+	return gg_put_escaped(out + plain, text + plain, length - plain);
+}

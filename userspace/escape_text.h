@@ -25,4 +25,11 @@ size_t gg_plain_prefix(const char *text, size_t length);
  */
 size_t gg_copy_plain_prefix(char *out, const char *text, size_t length);
 
+/*
+ * gg_put_escaped() of a text that ends at its first NUL within @limit bytes, measured and checked
+ * in the pass that copies it out (a marker's text, kept where it lay in the recording): @out has
+ * room for 4 * @limit bytes; returns the end of what was written.
+ */
+char *gg_put_escaped_to_nul(char *out, const char *text, size_t limit);
+
 #endif /* GOGROWTH_ESCAPE_TEXT_H */

@@ -243,32 +243,6 @@ static int refuse(struct gg_parse_error *error, const char *what)
 }
 
 /*
- * A marker's text, verbatim as the line has it: up to the first NUL, as %.*s prints it, and never
- * past the record's bytes, beyond which the line sees zeros. Returns its first byte, and in
- * @limit how many bytes it may have.
- */
-static inline __attribute__((always_inline)) const char *marker_bytes(const void *data, size_t size,
-								   size_t *limit)
-{
-	const char *payload = (const char *)data + sizeof(struct gg_hdr);
-	size_t available = size > sizeof(struct gg_hdr) ? size - sizeof(struct gg_hdr) : 0;
-	size_t text_offset = offsetof(struct gg_ev_str, s);
-	uint16_t declared = 0;
-
-	if (available > sizeof(union gg_payload))
-		available = sizeof(union gg_payload);
-	if (available >= sizeof(declared))
-		memcpy(&declared, payload, sizeof(declared));
-	else
-		memcpy(&declared, payload, available);
-	*limit = declared < GG_STR_MAX ? declared : GG_STR_MAX;
-	size_t present = available > text_offset ? available - text_offset : 0;
-	if (*limit > present)
-		*limit = present;
-	return payload + text_offset;
-}
-
-/*
  * The text's length, from its first @plain bytes that need no escaping: the NUL is looked for by
  * the scan for bytes that need escaping (a NUL is one), so whether the text is plain is known
  * without a second pass.
@@ -282,18 +256,10 @@ static size_t marker_length(const char *text, size_t limit, size_t plain, bool *
 void gg_record_marker_text(const void *data, size_t size, struct gg_span *text, bool *plain)
 {
 	size_t limit;
-	const char *bytes = marker_bytes(data, size, &limit);
+	const char *bytes = gg_record_marker_bytes(data, size, &limit);
 
 	text->ptr = bytes;
 	text->len = marker_length(bytes, limit, gg_plain_prefix(bytes, limit), plain);
-}
-
-size_t gg_record_marker_copy(const void *data, size_t size, char *out, bool *plain)
-{
-	size_t limit;
-	const char *bytes = marker_bytes(data, size, &limit);
-
-	return marker_length(bytes, limit, gg_copy_plain_prefix(out, bytes, limit), plain);
 }
 
 int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
@@ -452,8 +418,35 @@ int gg_record_to_event(const void *data, size_t size, struct gg_event *event,
 	return 0;
 }
 
+/*
+ * Where the records are read from: a line reader, or a recording already whole in memory, handed
+ * out in the same pieces so that both are framed, and refused, by the same code.
+ */
+struct record_source {
+	struct gg_line_reader *reader; /* NULL: the bytes below */
+	const char *bytes;
+	size_t size, at;
+};
+
+static long source_peek(struct record_source *source, size_t n, const char **data)
+{
+	if (source->reader)
+		return gg_line_reader_peek(source->reader, n, data);
+	size_t left = source->size - source->at;
+	*data = source->bytes + source->at;
+	return (long)(n < left ? n : left);
+}
+
+static void source_skip(struct record_source *source, size_t n)
+{
+	if (source->reader)
+		gg_line_reader_skip(source->reader, n);
+	else
+		source->at += n;
+}
+
 /* The header, checked, and consumed. 0, or 1 after a message. */
-static int read_header(struct gg_line_reader *reader, const char *name, uint64_t *size,
+static int read_header(struct record_source *source, const char *name, uint64_t *size,
 		       FILE *err)
 {
 	struct gg_recording_header header;
@@ -461,16 +454,16 @@ static int read_header(struct gg_line_reader *reader, const char *name, uint64_t
 	char why[160];
 	long got;
 
-	got = gg_line_reader_peek(reader, sizeof(header), &data);
+	got = source_peek(source, sizeof(header), &data);
 	if (got == (long)sizeof(header)) {
 		memcpy(&header, data, sizeof(header));
 		if (gg_recording_check_header(&header, why, sizeof(why))) {
 			fprintf(err, "gogrowth: %s: %s\n", name, why);
 			return 1;
 		}
-		got = gg_line_reader_peek(reader, header.header_size, &data);
+		got = source_peek(source, header.header_size, &data);
 		if (got == (long)header.header_size) {
-			gg_line_reader_skip(reader, header.header_size);
+			source_skip(source, header.header_size);
 			*size = header.header_size;
 			return 0;
 		}
@@ -483,14 +476,14 @@ static int read_header(struct gg_line_reader *reader, const char *name, uint64_t
 _Static_assert(GG_RECORD_SIZE(GG_RECORD_MAX_PAYLOAD) <= GG_MAX_LINE_LENGTH,
 	       "a peek of GG_MAX_LINE_LENGTH bytes holds the longest record");
 
-int gg_recording_read(struct gg_line_reader *reader, const char *name, gg_record_sink sink,
-		      void *context, FILE *err)
+static int read_records(struct record_source *source, const char *name, gg_record_sink sink,
+			void *context, FILE *err)
 {
 	uint64_t number = 0, offset;
 	const char *data;
 	long got, size;
 
-	if (read_header(reader, name, &offset, err))
+	if (read_header(source, name, &offset, err))
 		return 1;
 	for (;;) {
 		/*
@@ -498,7 +491,7 @@ int gg_recording_read(struct gg_line_reader *reader, const char *name, gg_record
 		 * the input ends), then every record wholly inside them: the reader is asked once per
 		 * few hundred records, not once per record.
 		 */
-		got = gg_line_reader_peek(reader, GG_MAX_LINE_LENGTH, &data);
+		got = source_peek(source, GG_MAX_LINE_LENGTH, &data);
 		if (got < 0) {
 			fprintf(err, "gogrowth: %s: read error: %s\n", name, strerror(errno));
 			return 1;
@@ -523,6 +516,22 @@ int gg_recording_read(struct gg_line_reader *reader, const char *name, gg_record
 			used += (size_t)size;
 			offset += (uint64_t)size;
 		}
-		gg_line_reader_skip(reader, used);
+		source_skip(source, used);
 	}
+}
+
+int gg_recording_read(struct gg_line_reader *reader, const char *name, gg_record_sink sink,
+		      void *context, FILE *err)
+{
+	struct record_source source = { reader, NULL, 0, 0 };
+
+	return read_records(&source, name, sink, context, err);
+}
+
+int gg_recording_read_memory(const char *data, size_t size, const char *name,
+			     gg_record_sink sink, void *context, FILE *err)
+{
+	struct record_source source = { NULL, data, size, 0 };
+
+	return read_records(&source, name, sink, context, err);
 }

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define GG_RECORDING_MAGIC "GGRECORD" /* 8 bytes, no NUL */
 #define GG_RECORDING_MAGIC_SIZE 8
@@ -103,15 +104,36 @@ static inline uint64_t gg_record_tlb_pages(const struct gg_ev_tlb *tlb)
 }
 
 /*
- * A marker record's text (of a record of @size bytes) and whether it is plain, as the event's
- * marker.text and marker.text_plain: points into @data.
+ * A marker record's text (of a record of @size bytes), verbatim as the line has it: up to the
+ * first NUL, as %.*s prints it, and never past the record's bytes, beyond which the line sees
+ * zeros. Returns its first byte, in @data, and in @limit how many bytes it may have. Inline: a
+ * reader that keeps the text where it lies needs nothing more of a marker.
+ */
+static inline const char *gg_record_marker_bytes(const void *data, size_t size, size_t *limit)
+{
+	const char *payload = (const char *)data + sizeof(struct gg_hdr);
+	size_t available = size > sizeof(struct gg_hdr) ? size - sizeof(struct gg_hdr) : 0;
+	size_t text_offset = offsetof(struct gg_ev_str, s);
+	uint16_t declared = 0;
+
+	if (available > sizeof(union gg_payload))
+		available = sizeof(union gg_payload);
+	if (__builtin_expect(available >= sizeof(declared), 1)) /* a constant size: one load */
+		memcpy(&declared, payload, sizeof(declared));
+	else
+		memcpy(&declared, payload, available);
+	*limit = declared < GG_STR_MAX ? declared : GG_STR_MAX;
+	size_t present = available > text_offset ? available - text_offset : 0;
+	if (*limit > present)
+		*limit = present;
+	return payload + text_offset;
+}
+
+/*
+ * That text's span and whether it is plain, as the event's marker.text and marker.text_plain:
+ * points into @data.
  */
 void gg_record_marker_text(const void *data, size_t size, struct gg_span *text, bool *plain);
-/*
- * The same text copied to @out, which has room for GG_STR_MAX bytes (what is past the text's end
- * there may be overwritten too): its length. For a reader that keeps the text.
- */
-size_t gg_record_marker_copy(const void *data, size_t size, char *out, bool *plain);
 
 struct gg_line_reader;
 
@@ -125,5 +147,13 @@ typedef int (*gg_record_sink)(const void *data, size_t size, void *context);
  */
 int gg_recording_read(struct gg_line_reader *reader, const char *name, gg_record_sink sink,
 		      void *context, FILE *err);
+
+/*
+ * gg_recording_read() of a recording whole in memory (@size bytes at @data, from its header on: a
+ * mapped file): the same records, refused with the same messages; each record is handed to @sink
+ * where it lies, so what points into it stays valid as long as @data does.
+ */
+int gg_recording_read_memory(const char *data, size_t size, const char *name,
+			     gg_record_sink sink, void *context, FILE *err);
 
 #endif /* GOGROWTH_RECORDING_H */

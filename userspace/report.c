@@ -357,14 +357,15 @@ static void print_step_header(struct output *o, const struct gg_aggregate *aggre
 {
 	const struct gg_step *step = &aggregate->steps[index];
 	size_t name_length;
-	const char *name = gg_step_name(aggregate, step, &name_length);
-	/* "step " 10 ": " + escaped "  (events " 20 ", lost " 20 ")\n" */
-	size_t longest = 5 + 10 + 2 + 4 * name_length + 10 + 20 + 7 + 20 + 2;
+	const char *name;
+	/* "step " 10 ": " + escaped "  (events " 20 ", lost " 20 ")\n"; a kept name's limit */
+	size_t longest = 5 + 10 + 2 + 4 * step->name_length + 10 + 20 + 7 + 20 + 2;
 
 	if (longest > OUTPUT_BUFFER_SIZE - o->used)
 		output_flush(o);
 	if (longest > OUTPUT_BUFFER_SIZE) { /* a marker of more than 16 KiB: in pieces */
 		char prefix[24];
+		name = gg_step_name(aggregate, step, &name_length);
 		out_bytes(o, prefix, (size_t)(put_u64(PUT_LITERAL(prefix, "step "), (uint64_t)index + 1) - prefix));
 		OUT_LITERAL(o, ": ");
 		for (size_t done = 0; done < name_length; done += 1024) {
@@ -385,10 +386,14 @@ static void print_step_header(struct output *o, const struct gg_aggregate *aggre
 	memcpy(p, number_text, 16); /* at most 10 digits; the rest is overwritten next */
 	p += number_length;
 	p = PUT_LITERAL(p, ": ");
-	if (step->name_plain) { /* the reader saw every byte: copied, not checked again */
+	if (step->kept_name) { /* never seen by the reader: measured and checked as it is copied */
+		p = gg_put_escaped_to_nul(p, step->kept_name, step->name_length);
+	} else if (step->name_plain) { /* the reader saw every byte: copied, not checked again */
+		name = gg_step_name(aggregate, step, &name_length);
 		memcpy(p, name, name_length);
 		p += name_length;
 	} else {
+		name = gg_step_name(aggregate, step, &name_length);
 		p = gg_put_escaped(p, name, name_length);
 	}
 	p = PUT_LITERAL(p, "  (events ");

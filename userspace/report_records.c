@@ -14,6 +14,8 @@
 
 #include <inttypes.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -22,6 +24,7 @@ struct records_context {
 	const char *name;
 	FILE *err;
 	uint64_t number; /* of the record being counted, from 1 */
+	bool kept; /* the records stay where they lie (a mapped file): markers' texts are not copied */
 };
 
 bool gg_report_records_apply(int fd)
@@ -99,12 +102,11 @@ static int aggregate_record(const void *data, size_t size, void *opaque)
 		goto counted;
 	}
 	case GG_EV_MARKER: {
-		char *room = gg_aggregate_marker_room(context->aggregate, GG_STR_MAX);
-		bool plain;
-		if (!room)
-			return out_of_memory(context);
-		size_t length = gg_record_marker_copy(data, size, room, &plain);
-		failed = gg_aggregate_placed_marker(context->aggregate, length, plain);
+		if (!context->kept)
+			break;
+		size_t limit;
+		const char *text = gg_record_marker_bytes(data, size, &limit);
+		failed = gg_aggregate_kept_marker(context->aggregate, text, limit);
 		goto counted;
 	}
 	}
@@ -115,10 +117,28 @@ counted:
 
 int gg_report_read_records(int fd, const char *name, struct gg_aggregate *aggregate, FILE *err)
 {
-	struct records_context context = { aggregate, name, err, 0 };
+	struct records_context context = { aggregate, name, err, 0, false };
 	struct gg_line_reader reader;
+	off_t at = lseek(fd, 0, SEEK_CUR);
+	struct stat file;
 	int status;
 
+	/*
+	 * A file is mapped whole, so that a marker's text, a step's name, is kept where it lies: a
+	 * marker-heavy recording spent most of its time copying each text, then copying it again
+	 * into the report. Anything that cannot be mapped is read, and its markers copied.
+	 */
+	if (at >= 0 && fstat(fd, &file) == 0 && S_ISREG(file.st_mode) && file.st_size > at &&
+	    (uint64_t)file.st_size <= SIZE_MAX) {
+		void *mapping = mmap(NULL, (size_t)file.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (mapping != MAP_FAILED) {
+			gg_aggregate_keep_mapping(aggregate, mapping, (size_t)file.st_size);
+			context.kept = true;
+			return gg_recording_read_memory((const char *)mapping + at,
+							(size_t)(file.st_size - at), name,
+							aggregate_record, &context, err);
+		}
+	}
 	if (gg_line_reader_init(&reader, fd)) {
 		fprintf(err, "gogrowth: out of memory\n");
 		return 1;
