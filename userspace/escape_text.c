@@ -12,6 +12,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__SSE2__) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HAVE_AVX2_PATH 1
+#endif
 
 static const char hex_digits[] = "0123456789abcdef";
 
@@ -103,8 +107,69 @@ static inline void gather_plain(__m128i bytes, __m128i *highest, __m128i *backsl
 	*backslashes = _mm_or_si128(*backslashes, _mm_cmpeq_epi8(shifted, _mm_set1_epi8('\\' - 0x20)));
 }
 
+#ifdef HAVE_AVX2_PATH
+
+/*
+ * A text of 32 bytes or more checked 32 bytes a vector where the machine has AVX2 (asked at run
+ * time: the build assumes SSE2 only): half the instructions of 16-byte vectors, and a marker's
+ * text is some 100 to 250 bytes, checked once per step printed.
+ */
+#define AVX2 __attribute__((target("avx2")))
+
+static inline bool have_avx2(void)
+{
+	return __builtin_cpu_supports("avx2");
+}
+
+/* gather_plain() 32 bytes a vector, the text copied to @out too when @copy. */
+static AVX2 inline __attribute__((always_inline)) size_t plain_prefix32(char *out, const char *text,
+									   size_t length, bool copy)
+{
+	/* the constants named once: gcc made each again at every use */
+	const __m256i space = _mm256_set1_epi8(0x20), shifted_backslash = _mm256_set1_epi8('\\' - 0x20);
+	const __m256i shifted_tilde = _mm256_set1_epi8('~' - 0x20);
+	__m256i highest = _mm256_setzero_si256(), backslashes = _mm256_setzero_si256();
+
+	/* one vector a turn: two a turn saved no instruction on a marker's 100 to 250 bytes */
+	for (size_t i = 0; i + 32 < length; i += 32) {
+		__m256i bytes = _mm256_loadu_si256((const __m256i *)(const void *)(text + i));
+		if (copy)
+			_mm256_storeu_si256((__m256i *)(void *)(out + i), bytes);
+		__m256i shifted = _mm256_sub_epi8(bytes, space);
+		highest = _mm256_max_epu8(highest, shifted);
+		backslashes = _mm256_or_si256(backslashes, _mm256_cmpeq_epi8(shifted, shifted_backslash));
+	}
+	/* the last 32 bytes; may overlap: harmless */
+	__m256i bytes = _mm256_loadu_si256((const __m256i *)(const void *)(text + length - 32));
+	if (copy)
+		_mm256_storeu_si256((__m256i *)(void *)(out + length - 32), bytes);
+	__m256i shifted = _mm256_sub_epi8(bytes, space);
+	highest = _mm256_max_epu8(highest, shifted);
+	backslashes = _mm256_or_si256(backslashes, _mm256_cmpeq_epi8(shifted, shifted_backslash));
+	__m256i in_range = _mm256_cmpeq_epi8(_mm256_max_epu8(highest, shifted_tilde), shifted_tilde);
+	if ((uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(backslashes, in_range)) == 0xffffffffu)
+		return length;
+	return first_escape(text, length);
+}
+
+static AVX2 size_t plain_prefix_avx2(const char *text, size_t length)
+{
+	return plain_prefix32(NULL, text, length, false);
+}
+
+static AVX2 size_t copy_plain_prefix_avx2(char *out, const char *text, size_t length)
+{
+	return plain_prefix32(out, text, length, true);
+}
+
+#endif /* HAVE_AVX2_PATH */
+
 size_t gg_plain_prefix(const char *text, size_t length)
 {
+#ifdef HAVE_AVX2_PATH
+	if (length >= 32 && have_avx2())
+		return plain_prefix_avx2(text, length);
+#endif
 	if (length < 16) {
 		size_t i = 0;
 		while (i < length && !needs_escape((unsigned char)text[i]))
@@ -129,6 +194,10 @@ size_t gg_plain_prefix(const char *text, size_t length)
 
 size_t gg_copy_plain_prefix(char *out, const char *text, size_t length)
 {
+#ifdef HAVE_AVX2_PATH
+	if (length >= 32 && have_avx2())
+		return copy_plain_prefix_avx2(out, text, length);
+#endif
 	if (length < 16) {
 		copy_short(out, text, length);
 		size_t i = 0;
