@@ -179,8 +179,8 @@ static int end_counted_step(struct gg_aggregate *aggregate, size_t step_index);
 
 /*
  * Move the current step's counters into rows. Drops an empty "(start)" step. Inline: a step
- * with no counted event (a marker followed by the next one: most steps of a Swiss map's run) has
- * only its "(other)" row, all zeros, appended here without the general path.
+ * with no counted event (a marker followed by the next one: most steps of a Swiss map's run)
+ * has no row, and nothing to do here.
  */
 static inline __attribute__((always_inline)) int end_step(struct gg_aggregate *aggregate)
 {
@@ -191,14 +191,7 @@ static inline __attribute__((always_inline)) int end_step(struct gg_aggregate *a
 	if (step_index == 0 && aggregate->steps[0].events == 0) {
 		aggregate->step_count = 0; /* nothing happened before the first marker */
 		aggregate->names_length = 0;
-		return 0;
 	}
-	if (RESERVE(aggregate->rows, aggregate->row_capacity, aggregate->row_count + 1))
-		return -1;
-	struct gg_row *row = &aggregate->rows[aggregate->row_count++];
-	row->step = (uint32_t)step_index;
-	row->mapping = GG_NO_MAPPING;
-	zero_counts(&row->counts);
 	return 0;
 }
 
@@ -206,7 +199,7 @@ static inline __attribute__((always_inline)) int end_step(struct gg_aggregate *a
 static __attribute__((noinline)) int end_counted_step(struct gg_aggregate *aggregate,
 						       size_t step_index)
 {
-	/* every step has its "(other)" row; one never touched holds zeros, nothing to move */
+	/* a step with rows has its "(other)" row; one never touched holds zeros, nothing to move */
 	bool other_untouched = !aggregate->current_touched[0];
 	touch(aggregate, 0);
 	if (RESERVE(aggregate->rows, aggregate->row_capacity,

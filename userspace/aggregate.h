@@ -11,7 +11,10 @@
  *   belongs to the most recent mmap covering it. munmap, mremap and brk do not change the regions.
  * - A fault is counted in the mapping holding its `addr`; a TLB flush in the mapping holding its
  *   `start`; a whole-mm flush (`pages=all`), a failed mmap, `lost` and anything outside every
- *   mapping go to the step's "(other)" row, which every step has.
+ *   mapping go to the step's "(other)" row, which every step with a row has.
+ * - A step with nothing counted in any row (its marker alone, or events that count in no row:
+ *   munmap, exit ...) has no row at all: it reads as an all-zero "(other)" row, and a
+ *   marker-heavy run (a Swiss map labels every growth step) keeps none of those.
  * - Pages faulted are the distinct 4 KiB pages the faults made present or changed (the ptes=
  *   ranges; a pmd entry is 512 pages), per step and mapping.
  */
@@ -73,7 +76,9 @@ struct gg_aggregate {
 	/* results, valid after gg_aggregate_finish() */
 	struct gg_step *steps;
 	size_t step_count, step_capacity;
-	struct gg_row *rows; /* grouped by step in order; in a step by mapping start, "(other)" last */
+	/* grouped by step in order; in a step by mapping start, "(other)" last; none for a step
+	 * with nothing counted */
+	struct gg_row *rows;
 	size_t row_count, row_capacity;
 	struct gg_mapping *mappings;
 	size_t mapping_count, mapping_capacity;

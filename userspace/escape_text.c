@@ -192,7 +192,8 @@ size_t gg_plain_prefix(const char *text, size_t length)
 	return first_escape(text, length);
 }
 
-size_t gg_copy_plain_prefix(char *out, const char *text, size_t length)
+/* gg_copy_plain_prefix(), inline in gg_put_escaped_to_nul(): one call per marker printed. */
+static inline size_t copy_plain_prefix(char *out, const char *text, size_t length)
 {
 #ifdef HAVE_AVX2_PATH
 	if (length >= 32 && have_avx2())
@@ -227,6 +228,11 @@ size_t gg_copy_plain_prefix(char *out, const char *text, size_t length)
 	if (_mm_movemask_epi8(_mm_andnot_si128(backslashes, in_range)) == 0xffff)
 		return length;
 	return first_escape(text, length);
+}
+
+size_t gg_copy_plain_prefix(char *out, const char *text, size_t length)
+{
+	return copy_plain_prefix(out, text, length);
 }
 
 char *gg_put_escaped(char *out, const char *text, size_t length)
@@ -301,10 +307,15 @@ size_t gg_plain_prefix(const char *text, size_t length)
 	return i;
 }
 
-size_t gg_copy_plain_prefix(char *out, const char *text, size_t length)
+static inline size_t copy_plain_prefix(char *out, const char *text, size_t length)
 {
 	memcpy(out, text, length);
 	return gg_plain_prefix(text, length);
+}
+
+size_t gg_copy_plain_prefix(char *out, const char *text, size_t length)
+{
+	return copy_plain_prefix(out, text, length);
 }
 
 char *gg_put_escaped(char *out, const char *text, size_t length)
@@ -323,7 +334,7 @@ char *gg_put_escaped(char *out, const char *text, size_t length)
 
 char *gg_put_escaped_to_nul(char *out, const char *text, size_t limit)
 {
-	size_t plain = gg_copy_plain_prefix(out, text, limit);
+	size_t plain = copy_plain_prefix(out, text, limit);
 
 	/* a NUL needs escaping: the plain prefix stops at the text's end too */
 	if (plain == limit || text[plain] == '\0')

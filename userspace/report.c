@@ -347,10 +347,34 @@ static const char *step_number_text(struct step_number *number, uint64_t value, 
 	return number->digits;
 }
 
+/* print_step_header() of a marker of more than 16 KiB, in pieces. */
+static __attribute__((noinline)) void print_long_step_header(struct output *o,
+							     const struct gg_aggregate *aggregate,
+							     uint32_t index)
+{
+	const struct gg_step *step = &aggregate->steps[index];
+	size_t name_length;
+	const char *name = gg_step_name(aggregate, step, &name_length);
+	char prefix[24];
+
+	out_bytes(o, prefix, (size_t)(put_u64(PUT_LITERAL(prefix, "step "), (uint64_t)index + 1) - prefix));
+	OUT_LITERAL(o, ": ");
+	for (size_t done = 0; done < name_length; done += 1024) {
+		size_t piece = name_length - done < 1024 ? name_length - done : 1024;
+		char *end = gg_put_escaped(out_reserve(o, 4 * piece), name + done, piece);
+		o->used = (size_t)(end - o->data);
+	}
+	char tail[64], *t = PUT_LITERAL(tail, "  (events ");
+	t = PUT_LITERAL(put_u64(t, step->events), ", lost ");
+	t = PUT_LITERAL(put_u64(t, step->lost), ")\n");
+	out_bytes(o, tail, (size_t)(t - tail));
+}
+
 /*
  * "step N: <marker text>  (events E, lost L)" above a step's rows: in a marker-heavy recording
  * (a Swiss map labels every growth step) most steps are only this line, so it is written with
- * one reservation and no per-piece checks.
+ * one reservation and no per-piece checks (the rare long marker apart, not to burden this with
+ * its registers).
  */
 static void print_step_header(struct output *o, const struct gg_aggregate *aggregate,
 			      uint32_t index, struct step_number *number)
@@ -363,20 +387,8 @@ static void print_step_header(struct output *o, const struct gg_aggregate *aggre
 
 	if (longest > OUTPUT_BUFFER_SIZE - o->used)
 		output_flush(o);
-	if (longest > OUTPUT_BUFFER_SIZE) { /* a marker of more than 16 KiB: in pieces */
-		char prefix[24];
-		name = gg_step_name(aggregate, step, &name_length);
-		out_bytes(o, prefix, (size_t)(put_u64(PUT_LITERAL(prefix, "step "), (uint64_t)index + 1) - prefix));
-		OUT_LITERAL(o, ": ");
-		for (size_t done = 0; done < name_length; done += 1024) {
-			size_t piece = name_length - done < 1024 ? name_length - done : 1024;
-			char *end = gg_put_escaped(out_reserve(o, 4 * piece), name + done, piece);
-			o->used = (size_t)(end - o->data);
-		}
-		char tail[64], *t = PUT_LITERAL(tail, "  (events ");
-		t = PUT_LITERAL(put_u64(t, step->events), ", lost ");
-		t = PUT_LITERAL(put_u64(t, step->lost), ")\n");
-		out_bytes(o, tail, (size_t)(t - tail));
+	if (__builtin_expect(longest > OUTPUT_BUFFER_SIZE, 0)) {
+		print_long_step_header(o, aggregate, index);
 		return;
 	}
 	char *p = o->data + o->used;
@@ -404,6 +416,28 @@ static void print_step_header(struct output *o, const struct gg_aggregate *aggre
 	o->used = (size_t)(p - o->data);
 }
 
+/*
+ * The rows of step @step, which start at *@next (then moved past them). A step with nothing
+ * counted has none (aggregate.h): it has its all-zero "(other)" row, made in @none.
+ */
+static inline const struct gg_row *rows_of_step(const struct gg_aggregate *aggregate,
+						uint32_t step, size_t *next, size_t *count,
+						struct gg_row *none)
+{
+	size_t first = *next;
+
+	while (*next < aggregate->row_count && aggregate->rows[*next].step == step)
+		++*next;
+	*count = *next - first;
+	if (*count)
+		return &aggregate->rows[first];
+	none->step = step;
+	none->mapping = GG_NO_MAPPING;
+	memset(&none->counts, 0, sizeof(none->counts));
+	*count = 1;
+	return none;
+}
+
 static int print_wide(const struct gg_aggregate *aggregate, FILE *out)
 {
 	size_t widths[COLUMN_COUNT];
@@ -427,17 +461,20 @@ static int print_wide(const struct gg_aggregate *aggregate, FILE *out)
 		snprintf(cells[c], CELL_SIZE, "%s", columns[c].human_header);
 	print_table_line(&o, widths, cells);
 
-	size_t previous_step = SIZE_MAX;
+	/* (a step's all-zero "(other)" row widens no column: its cells are no longer than the
+	 * headers) */
 	struct step_number number = { 0, 0, { 0 } };
-	for (size_t r = 0; r < aggregate->row_count; r++) {
-		const struct gg_row *row = &aggregate->rows[r];
-		if (row->step != previous_step) {
-			print_step_header(&o, aggregate, row->step, &number);
-			previous_step = row->step;
+	size_t next = 0;
+	for (uint32_t step = 0; step < aggregate->step_count; step++) {
+		struct gg_row none;
+		size_t count;
+		const struct gg_row *rows = rows_of_step(aggregate, step, &next, &count, &none);
+		print_step_header(&o, aggregate, step, &number);
+		for (size_t r = 0; r < count; r++) {
+			for (size_t c = 0; c < COLUMN_COUNT; c++)
+				format_cell(aggregate, &rows[r], c, cells[c], CELL_SIZE);
+			print_table_line(&o, widths, cells);
 		}
-		for (size_t c = 0; c < COLUMN_COUNT; c++)
-			format_cell(aggregate, row, c, cells[c], CELL_SIZE);
-		print_table_line(&o, widths, cells);
 	}
 	output_close(&o);
 	fprintf(out, "total: %" PRIu64 " events, %zu steps, %zu mappings, %" PRIu64 " lost\n",
@@ -823,18 +860,23 @@ static int print_compact(const struct gg_aggregate *aggregate, FILE *out)
 
 	print_header_row(&o, widths);
 	size_t room = row_room(widths);
-	size_t previous_step = SIZE_MAX;
 	struct step_number number = { 0, 0, { 0 } };
+	/*
+	 * By row, each step's header before its first row; a step without rows (nothing counted)
+	 * is its header alone, printed on the way to the next row's: most steps of a marker-heavy
+	 * run, which cost a header and no test of rows.
+	 */
+	uint32_t headed = 0; /* steps whose header is out */
 	for (size_t r = 0; r < aggregate->row_count; r++) {
 		const struct gg_row *row = &aggregate->rows[r];
-		if (row->step != previous_step) {
-			print_step_header(&o, aggregate, row->step, &number);
-			previous_step = row->step;
-		}
+		while (headed <= row->step)
+			print_step_header(&o, aggregate, headed++, &number);
 		if (!counts_empty(&row->counts))
 			print_compact_row(&o, widths, room, cells_of(mapping_cells, row->mapping),
 					  &row->counts);
 	}
+	while (headed < aggregate->step_count)
+		print_step_header(&o, aggregate, headed++, &number);
 
 	/* totals over the run: mappings by address (then length), then "(other)" */
 	OUT_LITERAL(&o, "totals per mapping (pages: summed over steps)\n");
@@ -910,39 +952,48 @@ static void write_csv_field(FILE *out, const char *text, size_t length)
 	fputc('"', out);
 }
 
+static void print_csv_row(const struct gg_aggregate *aggregate, const struct gg_row *row,
+			  FILE *out)
+{
+	const struct gg_step *step = &aggregate->steps[row->step];
+	char cell[CELL_SIZE];
+	size_t name_length;
+	const char *name = gg_step_name(aggregate, step, &name_length);
+
+	fprintf(out, "%" PRIu32 ",", row->step + 1);
+	write_csv_field(out, name, name_length);
+	if (row->mapping == GG_NO_MAPPING) {
+		fputs(",,,", out);
+	} else {
+		const struct gg_mapping *m = &aggregate->mappings[row->mapping];
+		fprintf(out, ",0x%" PRIx64 ",%" PRIu64 ",0x%" PRIx64, m->start, m->len, m->end);
+	}
+	for (size_t c = COLUMN_NAME; c < COLUMN_COUNT; c++) {
+		size_t length = format_cell(aggregate, row, c, cell, sizeof(cell));
+		if (row->mapping == GG_NO_MAPPING && c == COLUMN_NAME)
+			length = (size_t)snprintf(cell, sizeof(cell), "(other)");
+		else if (row->mapping == GG_NO_MAPPING && c == COLUMN_PROT)
+			length = 0;
+		fputc(',', out);
+		write_csv_field(out, cell, length);
+	}
+	fputc('\n', out);
+}
+
 static void print_csv(const struct gg_aggregate *aggregate, FILE *out)
 {
-	char cell[CELL_SIZE];
-
 	fputs("step,step_name,mapping_start,mapping_len,mapping_end", out);
 	for (size_t c = COLUMN_NAME; c < COLUMN_COUNT; c++)
 		fprintf(out, ",%s", columns[c].csv_header);
 	fputc('\n', out);
 
-	for (size_t r = 0; r < aggregate->row_count; r++) {
-		const struct gg_row *row = &aggregate->rows[r];
-		const struct gg_step *step = &aggregate->steps[row->step];
-		size_t name_length;
-		const char *name = gg_step_name(aggregate, step, &name_length);
-
-		fprintf(out, "%" PRIu32 ",", row->step + 1);
-		write_csv_field(out, name, name_length);
-		if (row->mapping == GG_NO_MAPPING) {
-			fputs(",,,", out);
-		} else {
-			const struct gg_mapping *m = &aggregate->mappings[row->mapping];
-			fprintf(out, ",0x%" PRIx64 ",%" PRIu64 ",0x%" PRIx64, m->start, m->len, m->end);
-		}
-		for (size_t c = COLUMN_NAME; c < COLUMN_COUNT; c++) {
-			size_t length = format_cell(aggregate, row, c, cell, sizeof(cell));
-			if (row->mapping == GG_NO_MAPPING && c == COLUMN_NAME)
-				length = (size_t)snprintf(cell, sizeof(cell), "(other)");
-			else if (row->mapping == GG_NO_MAPPING && c == COLUMN_PROT)
-				length = 0;
-			fputc(',', out);
-			write_csv_field(out, cell, length);
-		}
-		fputc('\n', out);
+	size_t next = 0;
+	for (uint32_t step = 0; step < aggregate->step_count; step++) {
+		struct gg_row none;
+		size_t count;
+		const struct gg_row *rows = rows_of_step(aggregate, step, &next, &count, &none);
+		for (size_t r = 0; r < count; r++)
+			print_csv_row(aggregate, &rows[r], out);
 	}
 }
 

@@ -578,8 +578,8 @@ static void test_aggregate_hand_stream(void)
 	CHECK_U64(a.steps[1].events, 12); /* seq 6..22: the marker, 11 others */
 	CHECK_U64(a.steps[2].events, 1);
 	CHECK_U64(a.steps[1].lost, 5);
-	CHECK_U64(a.row_count, 6); /* step 1: A, other; step 2: A, B, other; step 3: other */
-	if (a.row_count != 6) {
+	CHECK_U64(a.row_count, 5); /* step 1: A, other; step 2: A, B, other; step 3: none */
+	if (a.row_count != 5) {
 		gg_aggregate_free(&a);
 		return;
 	}
@@ -645,11 +645,8 @@ static void test_aggregate_hand_stream(void)
 	CHECK_U64(r->counts.mmap_failed, 1);
 	CHECK_U64(r->counts.mmaps, 0);
 	CHECK_U64(r->counts.faults, 0);
-	/* step 3: only the marker, so only an empty "(other)" row */
-	r = &a.rows[5];
-	CHECK_U64(r->step, 2);
-	CHECK_U64(r->mapping, GG_NO_MAPPING);
-	CHECK_U64(r->counts.faults + r->counts.lost + r->counts.tlb_flushes, 0);
+	/* step 3: only the marker, so no row (the report shows an all-zero "(other)" row) */
+	CHECK_U64(a.rows[4].step, 1);
 	gg_aggregate_free(&a);
 }
 
@@ -668,7 +665,7 @@ static void test_aggregate_edges(void)
 	CHECK_U64(a.step_count, 1);
 	CHECK(step_named(&a, 0, "first"));
 	CHECK_U64(a.steps[0].events, 2);
-	CHECK_U64(a.row_count, 1);
+	CHECK_U64(a.row_count, 0); /* nothing counted in a row */
 	gg_aggregate_free(&a);
 
 	/* an empty stream still reports nothing, without crashing */
