@@ -152,6 +152,22 @@ static AVX2 inline __attribute__((always_inline)) size_t plain_prefix32(char *ou
 	return first_escape(text, length);
 }
 
+static AVX2 const char *first_escaped_avx2(const char *p)
+{
+	/* +0x60 moves 0x20..0x7e to 0x80..0xde, the signed bytes below -0x21 */
+	const __m256i shift = _mm256_set1_epi8(0x60), bound = _mm256_set1_epi8(-0x21);
+	const __m256i backslash = _mm256_set1_epi8('\\');
+
+	for (;; p += 32) {
+		__m256i bytes = _mm256_loadu_si256((const __m256i *)(const void *)p);
+		__m256i printable = _mm256_cmpgt_epi8(bound, _mm256_add_epi8(bytes, shift));
+		__m256i plain = _mm256_andnot_si256(_mm256_cmpeq_epi8(bytes, backslash), printable);
+		uint32_t escaped = ~(uint32_t)_mm256_movemask_epi8(plain);
+		if (escaped)
+			return p + __builtin_ctz(escaped);
+	}
+}
+
 static AVX2 size_t plain_prefix_avx2(const char *text, size_t length)
 {
 	return plain_prefix32(NULL, text, length, false);
@@ -235,6 +251,19 @@ size_t gg_copy_plain_prefix(char *out, const char *text, size_t length)
 	return copy_plain_prefix(out, text, length);
 }
 
+const char *gg_first_escaped(const char *p)
+{
+#ifdef HAVE_AVX2_PATH
+	if (have_avx2())
+		return first_escaped_avx2(p);
+#endif
+	for (;; p += 16) {
+		unsigned escaped = ~(unsigned)_mm_movemask_epi8(plain_bytes(load16(p))) & 0xffff;
+		if (escaped)
+			return p + __builtin_ctz(escaped);
+	}
+}
+
 char *gg_put_escaped(char *out, const char *text, size_t length)
 {
 	size_t i = 0;
@@ -311,6 +340,13 @@ static inline size_t copy_plain_prefix(char *out, const char *text, size_t lengt
 {
 	memcpy(out, text, length);
 	return gg_plain_prefix(text, length);
+}
+
+const char *gg_first_escaped(const char *p)
+{
+	while (!needs_escape((unsigned char)*p))
+		p++;
+	return p;
 }
 
 size_t gg_copy_plain_prefix(char *out, const char *text, size_t length)

@@ -32,4 +32,12 @@ size_t gg_copy_plain_prefix(char *out, const char *text, size_t length);
  */
 char *gg_put_escaped_to_nul(char *out, const char *text, size_t limit);
 
+/*
+ * The first byte at or after @p that gg_put_escaped() would escape, looked for without a length:
+ * the caller knows there is one (a line's '\n', or the zero padding after the data) and that 32
+ * bytes past it may be read. A parser finds a marker text's end and learns whether it is plain
+ * in this one pass.
+ */
+const char *gg_first_escaped(const char *p);
+
 #endif /* GOGROWTH_ESCAPE_TEXT_H */

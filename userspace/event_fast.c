@@ -770,35 +770,6 @@ static const char *fast_line(struct gg_parser *parser, const char *p, const char
 	return NULL;
 }
 
-#ifdef __SSE2__
-/*
- * Where the first byte at or after p stands that gg_put_escaped() would escape (escape_text.h):
- * not 0x20..0x7e, or '\'. A '\n' is one, and so is the zero padding after the data, so this
- * finds a plain marker text's end and learns that it is plain in one pass.
- */
-static inline __attribute__((always_inline)) const char *first_escaped(const char *p)
-{
-	for (;; p += 16) {
-		__m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)p);
-		/* +0x60 moves 0x20..0x7e to 0x80..0xde, the signed bytes below -0x21 */
-		__m128i printable = _mm_cmplt_epi8(_mm_add_epi8(bytes, _mm_set1_epi8(0x60)),
-						   _mm_set1_epi8(-0x21));
-		__m128i plain = _mm_andnot_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\')),
-						 printable);
-		unsigned escaped = ~(unsigned)_mm_movemask_epi8(plain) & 0xffff;
-		if (escaped)
-			return p + __builtin_ctz(escaped);
-	}
-}
-#else
-static inline const char *first_escaped(const char *p)
-{
-	while ((unsigned char)*p >= 0x20 && (unsigned char)*p <= 0x7e && *p != '\\')
-		p++;
-	return p;
-}
-#endif
-
 int gg_parser_try_fast(struct gg_parser *parser, const char *line, size_t length,
 		       struct gg_event *event)
 {
@@ -825,7 +796,7 @@ int gg_parser_next_line(struct gg_parser *parser, const char *data, const char *
 		return 1;
 	if (event->type == GG_EV_MARKER) {
 		const char *text = stop;
-		stop = first_escaped(text);
+		stop = gg_first_escaped(text); /* the '\n' or the padding stops it */
 		event->marker.text_plain = stop < limit && *stop == '\n';
 		if (!event->marker.text_plain) {
 			stop = stop < limit ? memchr(stop, '\n', (size_t)(limit - stop)) : NULL;
