@@ -1467,7 +1467,9 @@ static size_t random_record(struct gg_rec *r, unsigned type)
  */
 static void test_escape_text(void)
 {
-	static char text[300], expected[4 * 300 + 64], got[4 * 300 + 64];
+	/* text: 32 bytes beyond the '\n' after it for gg_first_escaped() */
+	static char text[300 + 1 + 32], expected[4 * 300 + 64], got[4 * 300 + 64];
+	static char to_nul[4 * 300 + 64];
 	unsigned mismatches = 0;
 
 	current_test = "escape text";
@@ -1499,6 +1501,31 @@ static void test_escape_text(void)
 		if ((size_t)(end - got) != (size_t)(q - expected) ||
 		    memcmp(got, expected, (size_t)(q - expected)) != 0 ||
 		    (size_t)(end - got) + 16 > sizeof(got) || end > got + 4 * length + 64)
+			mismatches++;
+		/* the same check fused with a copy, and the copy exact */
+		memset(got, '#', sizeof(got));
+		if (gg_copy_plain_prefix(got, text, length) != plain_prefix ||
+		    memcmp(got, text, length) != 0 || got[length] != '#')
+			mismatches++;
+		/* a line's marker text: its end found by the first byte to escape */
+		text[length] = '\n';
+		memset(text + length + 1, 0, 32);
+		if (gg_first_escaped(text) != text + plain_prefix)
+			mismatches++;
+		/* a kept text: it ends at its first NUL */
+		size_t kept = strnlen(text, length);
+		char *k = to_nul;
+		for (size_t i = 0; i < kept; i++) {
+			unsigned char c = (unsigned char)text[i];
+			if (c < 0x20 || c > 0x7e || c == '\\')
+				k += sprintf(k, "\\x%02x", c);
+			else
+				*k++ = (char)c;
+		}
+		memset(got, '#', sizeof(got));
+		end = gg_put_escaped_to_nul(got, text, length);
+		if ((size_t)(end - got) != (size_t)(k - to_nul) ||
+		    memcmp(got, to_nul, (size_t)(k - to_nul)) != 0 || end > got + 4 * length)
 			mismatches++;
 	}
 	CHECK(mismatches == 0);
