@@ -91,7 +91,7 @@ static inline __attribute__((always_inline)) int begin_placed_step(struct gg_agg
 	if (RESERVE(aggregate->steps, aggregate->step_capacity, aggregate->step_count + 1))
 		return -1;
 	struct gg_step *step = &aggregate->steps[aggregate->step_count++];
-	step->kept_name = NULL;
+	step->name_kept = false;
 	step->name_offset = aggregate->names_length;
 	step->name_length = name_length;
 	step->name_plain = name_plain;
@@ -555,21 +555,14 @@ static inline void add_tlb_flush(struct gg_aggregate *aggregate, uint64_t start,
 		counts->tlb_pages += pages;
 }
 
-/* Inline in both entry points: in a Swiss map's run three lines in four are markers. */
-static inline __attribute__((always_inline)) int add_marker(struct gg_aggregate *aggregate,
-							    const char *text, size_t length,
-							    bool plain)
+/* A call of its own from gg_aggregate_event(): inline there, it cost every fault a little. */
+int gg_aggregate_marker(struct gg_aggregate *aggregate, const char *text, size_t length,
+			bool plain)
 {
 	if (end_step(aggregate) || begin_step(aggregate, text, length, plain))
 		return -1;
 	count_event(aggregate);
 	return 0;
-}
-
-int gg_aggregate_marker(struct gg_aggregate *aggregate, const char *text, size_t length,
-			bool plain)
-{
-	return add_marker(aggregate, text, length, plain);
 }
 
 int gg_aggregate_kept_marker(struct gg_aggregate *aggregate, const char *text, size_t limit)
@@ -579,9 +572,9 @@ int gg_aggregate_kept_marker(struct gg_aggregate *aggregate, const char *text, s
 		return -1;
 	struct gg_step *step = &aggregate->steps[aggregate->step_count++];
 	step->kept_name = text;
-	step->name_offset = 0;
 	step->name_length = limit;
 	step->name_plain = false;
+	step->name_kept = true;
 	step->events = 1; /* the marker itself */
 	step->lost = 0;
 	aggregate->event_count++;
@@ -612,8 +605,8 @@ int gg_aggregate_tlb_flush(struct gg_aggregate *aggregate, uint64_t start, bool 
 int gg_aggregate_event(struct gg_aggregate *aggregate, const struct gg_event *event)
 {
 	if (event->type == GG_EV_MARKER)
-		return add_marker(aggregate, event->marker.text.ptr, event->marker.text.len,
-				  event->marker.text_plain);
+		return gg_aggregate_marker(aggregate, event->marker.text.ptr, event->marker.text.len,
+					   event->marker.text_plain);
 	count_event(aggregate);
 
 	switch (event->type) {

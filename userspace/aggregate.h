@@ -51,14 +51,18 @@ struct gg_mapping {
 };
 
 struct gg_step {
-	/*
-	 * A kept marker's text where it lies (gg_aggregate_kept_marker()): it ends at its first
-	 * NUL within name_length bytes, and whether it is plain is not known (name_plain false).
-	 * NULL: the name is at name_offset in gg_aggregate.names, name_length bytes.
-	 */
-	const char *kept_name;
-	size_t name_offset, name_length; /* verbatim marker text */
+	/* one word, not two: a step is indexed once per event, and 40 bytes take fewer steps */
+	union {
+		size_t name_offset;    /* into gg_aggregate.names */
+		const char *kept_name; /* name_kept: a kept marker's text where it lies */
+	};
+	size_t name_length; /* verbatim marker text */
 	bool name_plain; /* no byte of the name needs escaping (the marker's text_plain) */
+	/*
+	 * The name is a kept marker's text (gg_aggregate_kept_marker()): it ends at its first NUL
+	 * within name_length bytes, and whether it is plain is not known (name_plain false).
+	 */
+	bool name_kept;
 	uint64_t events;
 	uint64_t lost;
 };
@@ -151,7 +155,7 @@ void gg_aggregate_free(struct gg_aggregate *aggregate);
 static inline const char *gg_step_name(const struct gg_aggregate *aggregate,
 				       const struct gg_step *step, size_t *length)
 {
-	if (step->kept_name) {
+	if (step->name_kept) {
 		*length = strnlen(step->kept_name, step->name_length);
 		return step->kept_name;
 	}

@@ -398,7 +398,7 @@ static void print_step_header(struct output *o, const struct gg_aggregate *aggre
 	memcpy(p, number_text, 16); /* at most 10 digits; the rest is overwritten next */
 	p += number_length;
 	p = PUT_LITERAL(p, ": ");
-	if (step->kept_name) { /* never seen by the reader: measured and checked as it is copied */
+	if (step->name_kept) { /* never seen by the reader: measured and checked as it is copied */
 		p = gg_put_escaped_to_nul(p, step->kept_name, step->name_length);
 	} else if (step->name_plain) { /* the reader saw every byte: copied, not checked again */
 		name = gg_step_name(aggregate, step, &name_length);
