@@ -13,6 +13,7 @@
 #include "recording.h"
 
 #include <inttypes.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -115,6 +116,39 @@ counted:
 	return failed ? out_of_memory(context) : 0;
 }
 
+/* The mapped file's name, for the message of a file that shrinks under the mapping. */
+static const char *mapped_name;
+
+static void mapped_file_shrank(int signal_number)
+{
+	static const char prefix[] = "gogrowth: ", suffix[] =
+		": the file shrank while it was read (a page of the mapping went past its end)\n";
+
+	(void)signal_number;
+	/* only async-signal-safe calls: the report is left unwritten, and the exit status says so */
+	(void)!write(STDERR_FILENO, prefix, sizeof(prefix) - 1);
+	(void)!write(STDERR_FILENO, mapped_name, strlen(mapped_name));
+	(void)!write(STDERR_FILENO, suffix, sizeof(suffix) - 1);
+	_exit(1);
+}
+
+/*
+ * A mapped file truncated by someone else while the report reads it (or prints the markers'
+ * texts, which stay in the mapping) raises SIGBUS at the first page past its new end. Without
+ * this the tool dies of the signal; with it, it says which file and exits 1, as for a file
+ * already cut short when it was opened.
+ */
+static void say_when_the_mapped_file_shrinks(const char *name)
+{
+	struct sigaction action;
+
+	memset(&action, 0, sizeof(action));
+	action.sa_handler = mapped_file_shrank;
+	sigemptyset(&action.sa_mask);
+	mapped_name = name;
+	sigaction(SIGBUS, &action, NULL);
+}
+
 int gg_report_read_records(int fd, const char *name, struct gg_aggregate *aggregate, FILE *err)
 {
 	struct records_context context = { aggregate, name, err, 0, false };
@@ -132,6 +166,7 @@ int gg_report_read_records(int fd, const char *name, struct gg_aggregate *aggreg
 	    (uint64_t)file.st_size <= SIZE_MAX) {
 		void *mapping = mmap(NULL, (size_t)file.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (mapping != MAP_FAILED) {
+			say_when_the_mapped_file_shrinks(name);
 			gg_aggregate_keep_mapping(aggregate, mapping, (size_t)file.st_size);
 			context.kept = true;
 			return gg_recording_read_memory((const char *)mapping + at,

@@ -2,12 +2,15 @@
 # `gogrowth report` on real recordings (the demo's programs, recorded by the module):
 #  - its output, table, --wide and --csv, byte for byte as tests/golden/ holds it (made by the
 #    report before its output was assembled by hand, so the speed-ups change nothing);
-#  - a binary recording reports exactly as its event lines (`gogrowth print` of it) do.
-# Usage: report_test.sh GOGROWTH TESTS_DIR. Prints "ok ..." or "FAIL ..." per check; exit 1 on
+#  - a binary recording reports exactly as its event lines (`gogrowth print` of it) do;
+#  - a binary recording truncated while the report has it mapped gives a message and exit 1,
+#    never a death by SIGBUS.
+# Usage: report_test.sh GOGROWTH TESTS_DIR REPEAT_EVENTS. Prints "ok ..." or "FAIL ..." per check; exit 1 on
 # any failure.
 set -uo pipefail
-gogrowth=${1:?usage: report_test.sh GOGROWTH TESTS_DIR}
-tests=${2:?usage: report_test.sh GOGROWTH TESTS_DIR}
+gogrowth=${1:?usage: report_test.sh GOGROWTH TESTS_DIR REPEAT_EVENTS}
+tests=${2:?usage: report_test.sh GOGROWTH TESTS_DIR REPEAT_EVENTS}
+repeat_events=${3:?usage: report_test.sh GOGROWTH TESTS_DIR REPEAT_EVENTS}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -55,5 +58,34 @@ for recording in "$tests"/*.ggr.gz; do
 		fi
 	done
 done
+
+# Truncated under the mapping: each run cuts the file to its header after a delay, so that
+# some cuts land while the report reads or prints from the mapped pages. Every run must end with
+# a message and a status (0, or 1 with a message), none by a signal; and at least one cut must
+# have landed while the file was mapped, or the check proved nothing.
+gzip -dc "$tests/go-swiss-1.27.ggr.gz" >"$work/swiss.ggr"
+"$repeat_events" 400000 <"$work/swiss.ggr" >"$work/big.ggr"
+signalled=0 caught=0 runs=0
+for delay in 0.002 0.005 0.01 0.02 0.03 0.05 0.08 0.12; do
+	cp "$work/big.ggr" "$work/cut.ggr"
+	"$gogrowth" report "$work/cut.ggr" >/dev/null 2>"$work/cut.err" &
+	pid=$!
+	sleep "$delay"
+	truncate -s 4096 "$work/cut.ggr"
+	wait "$pid"
+	status=$?
+	runs=$((runs + 1))
+	if [ "$status" -gt 128 ]; then
+		signalled=$((signalled + 1))
+		echo "  killed by signal $((status - 128)) after a cut at ${delay} s"
+	fi
+	grep -q "the file shrank while it was read" "$work/cut.err" && caught=$((caught + 1))
+done
+if [ "$signalled" -eq 0 ] && [ "$caught" -ge 1 ]; then
+	echo "ok a recording truncated under report: $caught of $runs cuts caught with a message, none killed"
+else
+	echo "FAIL a recording truncated under report: $signalled of $runs runs killed by a signal, $caught cuts caught"
+	failures=$((failures + 1))
+fi
 
 [ "$failures" -eq 0 ] || { echo "report_test: $failures failed"; exit 1; }
