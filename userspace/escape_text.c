@@ -116,9 +116,11 @@ static inline void gather_plain(__m128i bytes, __m128i *highest, __m128i *backsl
  */
 #define AVX2 __attribute__((target("avx2")))
 
+static bool avx2_allowed = true;
+
 static inline bool have_avx2(void)
 {
-	return __builtin_cpu_supports("avx2");
+	return avx2_allowed && __builtin_cpu_supports("avx2");
 }
 
 /* gather_plain() 32 bytes a vector, the text copied to @out too when @copy. */
@@ -377,4 +379,13 @@ char *gg_put_escaped_to_nul(char *out, const char *text, size_t limit)
 		return out + plain;
 	size_t length = plain + strnlen(text + plain, limit - plain);
 	return gg_put_escaped(out + plain, text + plain, length - plain);
+}
+
+void gg_escape_text_allow_avx2(bool allow)
+{
+#ifdef HAVE_AVX2_PATH
+	avx2_allowed = allow;
+#else
+	(void)allow;
+#endif
 }

@@ -3,6 +3,7 @@
 #ifndef GOGROWTH_ESCAPE_TEXT_H
 #define GOGROWTH_ESCAPE_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -39,5 +40,11 @@ char *gg_put_escaped_to_nul(char *out, const char *text, size_t limit);
  * in this one pass.
  */
 const char *gg_first_escaped(const char *p);
+
+/*
+ * Whether the functions above may take their AVX2 paths where the CPU has AVX2 (the default):
+ * the tests turn it off to check the SSE2 paths on a machine that has AVX2.
+ */
+void gg_escape_text_allow_avx2(bool allow);
 
 #endif /* GOGROWTH_ESCAPE_TEXT_H */
