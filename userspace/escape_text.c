@@ -116,11 +116,18 @@ static inline void gather_plain(__m128i bytes, __m128i *highest, __m128i *backsl
  */
 #define AVX2 __attribute__((target("avx2")))
 
-static bool avx2_allowed = true;
+/* Asked once, at start-up: one load where it is used, not the CPU model's test. */
+static bool use_avx2;
+
+__attribute__((constructor)) static void ask_the_cpu_for_avx2(void)
+{
+	__builtin_cpu_init();
+	use_avx2 = __builtin_cpu_supports("avx2");
+}
 
 static inline bool have_avx2(void)
 {
-	return avx2_allowed && __builtin_cpu_supports("avx2");
+	return use_avx2;
 }
 
 /* gather_plain() 32 bytes a vector, the text copied to @out too when @copy. */
@@ -384,7 +391,8 @@ char *gg_put_escaped_to_nul(char *out, const char *text, size_t limit)
 void gg_escape_text_allow_avx2(bool allow)
 {
 #ifdef HAVE_AVX2_PATH
-	avx2_allowed = allow;
+	__builtin_cpu_init();
+	use_avx2 = allow && __builtin_cpu_supports("avx2");
 #else
 	(void)allow;
 #endif
