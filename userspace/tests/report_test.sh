@@ -64,7 +64,10 @@ done
 # a message and a status (0, or 1 with a message), none by a signal; and at least one cut must
 # have landed while the file was mapped, or the check proved nothing.
 gzip -dc "$tests/go-swiss-1.27.ggr.gz" >"$work/swiss.ggr"
-"$repeat_events" 400000 <"$work/swiss.ggr" >"$work/big.ggr"
+if ! "$repeat_events" 400000 <"$work/swiss.ggr" >"$work/big.ggr"; then
+	echo "FAIL $repeat_events could not make the recording to truncate"
+	exit 1
+fi
 signalled=0 caught=0 runs=0
 for delay in 0.002 0.005 0.01 0.02 0.03 0.05 0.08 0.12; do
 	cp "$work/big.ggr" "$work/cut.ggr"
