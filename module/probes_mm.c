@@ -20,7 +20,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dcache.h>
-#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
@@ -30,6 +29,7 @@
 #include <linux/trace_recursion.h>
 
 #include "compat.h"
+#include "drain.h"
 #include "event.h"
 #include "hook.h"
 #include "probes.h"
@@ -354,21 +354,12 @@ int gg_probes_mm_register(void)
 
 void gg_probes_mm_unregister(void)
 {
-	unsigned int waited = 0;
-
 	/* No callback runs past this: each queued work is counted. */
 	gg_hooks_unregister(gg_mm_hooks, ARRAY_SIZE(gg_mm_hooks));
 	gg_return_hooks_drain();
 	if (!atomic_long_read(&gg_sys_queued))
 		return;
 	/* A task runs its work on its way back to user mode, or at exit. */
-	while (atomic_read_acquire(&gg_sys_pending_nr)) {
-		if (++waited % 100 == 0)
-			pr_info("unload waits for %d system calls to return\n",
-				atomic_read(&gg_sys_pending_nr));
-		msleep(100);
-	}
-	/* The last ones may still be on gg_sys_return()'s final instructions. */
-	synchronize_rcu_tasks();
+	gg_drain(&gg_sys_pending_nr, "system calls to return");
 	atomic_long_set(&gg_sys_queued, 0);
 }

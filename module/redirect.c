@@ -5,12 +5,11 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/delay.h>
 #include <linux/module.h>
-#include <linux/rcupdate.h>
 #include <linux/trace_recursion.h>
 
 #include "compat.h"
+#include "drain.h"
 #include "redirect.h"
 #include "target.h"
 
@@ -67,8 +66,6 @@ int gg_redirect_register(struct gg_redirect *r)
 
 void gg_redirect_unregister(struct gg_redirect *r)
 {
-	unsigned int waited = 0;
-
 	/*
 	 * For an ops of a module (FTRACE_OPS_FL_DYNAMIC), ftrace waits before
 	 * returning until no task is in the callback, and, on a preemptible
@@ -81,13 +78,5 @@ void gg_redirect_unregister(struct gg_redirect *r)
 	/* Nobody was ever sent (an idle load, say): nobody can be inside. */
 	if (!atomic_long_read(&r->sent))
 		return;
-	while (atomic_read_acquire(&r->inside)) {
-		/* A fault can wait long: on I/O, on userfaultfd. */
-		if (++waited % 100 == 0)
-			pr_info("unload waits for %d calls in %ps\n",
-				atomic_read(&r->inside), (void *)r->wrapper);
-		msleep(100);
-	}
-	/* The last ones out may still be on the wrapper's final instructions. */
-	synchronize_rcu_tasks();
+	gg_drain(&r->inside, "calls in a redirect's wrapper");
 }

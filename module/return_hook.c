@@ -5,15 +5,14 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
-#include <linux/delay.h>
 #include <linux/hash.h>
 #include <linux/linkage.h>
 #include <linux/log2.h>
 #include <linux/objtool.h>
-#include <linux/rcupdate.h>
 #include <linux/trace_recursion.h>
 
 #include "compat.h"
+#include "drain.h"
 #include "return_hook.h"
 #include "target.h"
 
@@ -200,17 +199,8 @@ void gg_return_task_exit(struct task_struct *task)
 
 void gg_return_hooks_drain(void)
 {
-	unsigned int waited = 0;
-
 	if (!atomic_long_read(&gg_return_ever_armed))
 		return;
-	while (atomic_read_acquire(&gg_return_armed)) {
-		if (++waited % 100 == 0)
-			pr_info("unload waits for %d calls to return\n",
-				atomic_read(&gg_return_armed));
-		msleep(100);
-	}
-	/* The last ones may still be on a landing's final instructions. */
-	synchronize_rcu_tasks();
+	gg_drain(&gg_return_armed, "do_mmap calls to return");
 	atomic_long_set(&gg_return_ever_armed, 0);
 }

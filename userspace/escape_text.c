@@ -24,6 +24,16 @@ static inline bool needs_escape(unsigned char c)
 	return c < 0x20 || c > 0x7e || c == '\\';
 }
 
+/* A byte at a time: for texts too short for a vector, and where there is no SSE2. */
+static inline size_t plain_prefix_bytewise(const char *text, size_t length)
+{
+	size_t i = 0;
+
+	while (i < length && !needs_escape((unsigned char)text[i]))
+		i++;
+	return i;
+}
+
 static char *put_escape(char *out, unsigned char c)
 {
 	out[0] = '\\';
@@ -105,6 +115,17 @@ static inline void gather_plain(__m128i bytes, __m128i *highest, __m128i *backsl
 	__m128i shifted = _mm_sub_epi8(bytes, _mm_set1_epi8(0x20));
 	*highest = _mm_max_epu8(*highest, shifted);
 	*backslashes = _mm_or_si128(*backslashes, _mm_cmpeq_epi8(shifted, _mm_set1_epi8('\\' - 0x20)));
+}
+
+/* What gather_plain() gathered: the plain prefix's length, @length when all of it is plain. */
+static inline size_t gathered_plain_prefix(__m128i highest, __m128i backslashes, const char *text,
+					   size_t length)
+{
+	__m128i in_range = _mm_cmpeq_epi8(_mm_max_epu8(highest, _mm_set1_epi8(0x5e)),
+					  _mm_set1_epi8(0x5e));
+	if (_mm_movemask_epi8(_mm_andnot_si128(backslashes, in_range)) == 0xffff)
+		return length;
+	return first_escape(text, length);
 }
 
 #ifdef HAVE_AVX2_PATH
@@ -195,12 +216,8 @@ size_t gg_plain_prefix(const char *text, size_t length)
 	if (length >= 32 && have_avx2())
 		return plain_prefix_avx2(text, length);
 #endif
-	if (length < 16) {
-		size_t i = 0;
-		while (i < length && !needs_escape((unsigned char)text[i]))
-			i++;
-		return i;
-	}
+	if (length < 16)
+		return plain_prefix_bytewise(text, length);
 	__m128i highest = _mm_setzero_si128(), backslashes = _mm_setzero_si128();
 	size_t i = 0;
 	for (; length - i >= 32; i += 32) {
@@ -210,11 +227,7 @@ size_t gg_plain_prefix(const char *text, size_t length)
 	if (length - i >= 16)
 		gather_plain(load16(text + i), &highest, &backslashes);
 	gather_plain(load16(text + length - 16), &highest, &backslashes); /* may overlap: harmless */
-	__m128i in_range = _mm_cmpeq_epi8(_mm_max_epu8(highest, _mm_set1_epi8(0x5e)),
-					  _mm_set1_epi8(0x5e));
-	if (_mm_movemask_epi8(_mm_andnot_si128(backslashes, in_range)) == 0xffff)
-		return length;
-	return first_escape(text, length);
+	return gathered_plain_prefix(highest, backslashes, text, length);
 }
 
 /* gg_copy_plain_prefix(), inline in gg_put_escaped_to_nul(): one call per marker printed. */
@@ -226,10 +239,7 @@ static inline size_t copy_plain_prefix(char *out, const char *text, size_t lengt
 #endif
 	if (length < 16) {
 		copy_short(out, text, length);
-		size_t i = 0;
-		while (i < length && !needs_escape((unsigned char)text[i]))
-			i++;
-		return i;
+		return plain_prefix_bytewise(text, length);
 	}
 	__m128i highest = _mm_setzero_si128(), backslashes = _mm_setzero_si128();
 	size_t i = 0;
@@ -248,11 +258,7 @@ static inline size_t copy_plain_prefix(char *out, const char *text, size_t lengt
 	__m128i last = load16(text + length - 16); /* may overlap: harmless */
 	store16(out + length - 16, last);
 	gather_plain(last, &highest, &backslashes);
-	__m128i in_range = _mm_cmpeq_epi8(_mm_max_epu8(highest, _mm_set1_epi8(0x5e)),
-					  _mm_set1_epi8(0x5e));
-	if (_mm_movemask_epi8(_mm_andnot_si128(backslashes, in_range)) == 0xffff)
-		return length;
-	return first_escape(text, length);
+	return gathered_plain_prefix(highest, backslashes, text, length);
 }
 
 size_t gg_copy_plain_prefix(char *out, const char *text, size_t length)
@@ -338,11 +344,7 @@ next:;
 
 size_t gg_plain_prefix(const char *text, size_t length)
 {
-	size_t i = 0;
-
-	while (i < length && !needs_escape((unsigned char)text[i]))
-		i++;
-	return i;
+	return plain_prefix_bytewise(text, length);
 }
 
 static inline size_t copy_plain_prefix(char *out, const char *text, size_t length)
