@@ -3,14 +3,19 @@
 #  - its output, table, --wide and --csv, byte for byte as tests/golden/ holds it (made by the
 #    report before its output was assembled by hand, so the speed-ups change nothing);
 #  - a binary recording reports exactly as its event lines (`gogrowth print` of it) do;
+#  - the module's event lines made into a recording by EVENTS_TO_RECORDING (the bench's
+#    `check --all` recording) print back byte for byte, and report as the lines do; a line no
+#    record could give is refused with its reason;
 #  - a binary recording truncated while the report has it mapped gives a message and exit 1,
 #    never a death by SIGBUS.
-# Usage: report_test.sh GOGROWTH TESTS_DIR REPEAT_EVENTS. Prints "ok ..." or "FAIL ..." per check; exit 1 on
-# any failure.
+# Usage: report_test.sh GOGROWTH TESTS_DIR REPEAT_EVENTS EVENTS_TO_RECORDING. Prints "ok ..." or
+# "FAIL ..." per check; exit 1 on any failure.
 set -uo pipefail
-gogrowth=${1:?usage: report_test.sh GOGROWTH TESTS_DIR REPEAT_EVENTS}
-tests=${2:?usage: report_test.sh GOGROWTH TESTS_DIR REPEAT_EVENTS}
-repeat_events=${3:?usage: report_test.sh GOGROWTH TESTS_DIR REPEAT_EVENTS}
+gogrowth=${1:?usage: report_test.sh GOGROWTH TESTS_DIR REPEAT_EVENTS EVENTS_TO_RECORDING}
+tests=${2:?usage: report_test.sh GOGROWTH TESTS_DIR REPEAT_EVENTS EVENTS_TO_RECORDING}
+usage="usage: report_test.sh GOGROWTH TESTS_DIR REPEAT_EVENTS EVENTS_TO_RECORDING"
+repeat_events=${3:?$usage}
+events_to_recording=${4:?$usage}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -88,6 +93,45 @@ if [ "$signalled" -eq 0 ] && [ "$caught" -ge 1 ]; then
 	echo "ok a recording truncated under report: $caught of $runs cuts caught with a message, none killed"
 else
 	echo "FAIL a recording truncated under report: $signalled of $runs runs killed by a signal, $caught cuts caught"
+	failures=$((failures + 1))
+fi
+
+# the module's lines (markers-escapes is made by hand, with texts no record holds)
+for lines in "$tests"/go-*.events.gz "$tests"/check-all.events.gz; do
+	name=$(basename "$lines" .events.gz)
+	gzip -dc "$lines" >"$work/$name.lines"
+	if ! "$events_to_recording" <"$work/$name.lines" >"$work/$name.converted" ||
+		! "$gogrowth" print "$work/$name.converted" >"$work/$name.printed"; then
+		echo "FAIL events_to_recording or gogrowth print of $name.events"
+		failures=$((failures + 1))
+		continue
+	fi
+	if cmp -s "$work/$name.lines" "$work/$name.printed"; then
+		echo "ok $name.events made a recording prints back byte for byte ($(wc -l <"$work/$name.lines") lines)"
+	else
+		echo "FAIL $name.events made a recording prints back otherwise:"
+		diff "$work/$name.lines" "$work/$name.printed" | head -n 10
+		failures=$((failures + 1))
+	fi
+	"$gogrowth" report "$work/$name.converted" >"$work/binary" 2>&1
+	"$gogrowth" report "$work/$name.lines" >"$work/text" 2>&1
+	if cmp -s "$work/binary" "$work/text"; then
+		echo "ok report of $name.events made a recording equals that of the lines"
+	else
+		echo "FAIL report of $name.events made a recording differs from that of the lines:"
+		diff "$work/text" "$work/binary" | head -n 10
+		failures=$((failures + 1))
+	fi
+done
+
+gzip -dc "$tests/markers-escapes.events.gz" >"$work/escapes"
+if "$events_to_recording" <"$work/escapes" >/dev/null 2>"$work/why"; then
+	echo "FAIL events_to_recording took a marker longer than a record holds"
+	failures=$((failures + 1))
+elif grep -q "line [0-9]*: a string is longer than a record holds" "$work/why"; then
+	echo "ok events_to_recording refuses a marker longer than a record holds: $(cat "$work/why")"
+else
+	echo "FAIL events_to_recording refused markers-escapes without saying why: $(cat "$work/why")"
 	failures=$((failures + 1))
 fi
 
