@@ -42,9 +42,11 @@ icount=${BENCH_ICOUNT:-1}
 report=${BENCH_REPORT:-}
 guest_rc=0
 # bench-reader's "reader:" lines (the generated stream's, then each real recording's as text and
-# binary), joined by "|" for the table's figure 3: one row each.
+# binary), joined by "|" for the table's figure 3: one row each. A log may hold several runs: the
+# last one's, from its "stream:" line on.
 reader_lines() {
-	grep '^reader:' | tail -n 7 | paste -sd '|' || true
+	awk '/^stream: /{n = 0} /^reader:/{line[++n] = $0} END{for (i = 1; i <= n; i++) print line[i]}' |
+		paste -sd '|' || true
 }
 
 if [ -n "$report" ]; then
@@ -293,7 +295,8 @@ END {
 		what = "generated text, " int(nlines / 1000) "k"
 		if (match(rl[ri], /^reader: [^ ]+ (text|binary):/))
 			what = substr(rl[ri], 9, RLENGTH - 9) ", 200000"
-		row("3", "report instr/event: " what, ipl, "<= 400", ipl + 0 <= 400 ? "ok" : "MISSED")
+		ends = match(rl[ri], /line ends alone: [0-9]+/) ? " (finding the line ends alone: " substr(rl[ri], RSTART + 17, RLENGTH - 17) ")" : ""
+		row("3", "report instr/event: " what, ipl, "<= 400", (ipl + 0 <= 400 ? "ok" : "MISSED") ends)
 	}
 	print ""
 	for (ki = 1; ki <= 2; ki++) {
