@@ -24,6 +24,17 @@ option_of() { # table|wide|csv -> report's option
 	[ "$1" = table ] || echo "--$1"
 }
 
+# Whether two files are the same: "ok WHAT", or "FAIL WHAT_NOT:" and the start of their diff.
+judge_same() { # expected actual what what_not
+	if cmp -s "$1" "$2"; then
+		echo "ok $3"
+	else
+		echo "FAIL $4:"
+		diff "$1" "$2" | head -n 10
+		failures=$((failures + 1))
+	fi
+}
+
 for golden in "$tests"/golden/*.gz; do
 	base=$(basename "$golden" .gz)   # go-swiss-1.27.ggr.csv
 	format=${base##*.}
@@ -31,14 +42,10 @@ for golden in "$tests"/golden/*.gz; do
 	gzip -dc "$tests/$fixture.gz" >"$work/$fixture"
 	gzip -dc "$golden" >"$work/expected"
 	# shellcheck disable=SC2046 # the option is one word or none
-	if "$gogrowth" report $(option_of "$format") "$work/$fixture" >"$work/actual" &&
-		cmp -s "$work/expected" "$work/actual"; then
-		echo "ok report $format of $fixture as tests/golden/$base.gz"
-	else
-		echo "FAIL report $format of $fixture differs from tests/golden/$base.gz:"
-		diff "$work/expected" "$work/actual" | head -n 10
-		failures=$((failures + 1))
-	fi
+	"$gogrowth" report $(option_of "$format") "$work/$fixture" >"$work/actual" ||
+		echo "(report exited $?)" >>"$work/actual"
+	judge_same "$work/expected" "$work/actual" "report $format of $fixture as tests/golden/$base.gz" \
+		"report $format of $fixture differs from tests/golden/$base.gz"
 done
 
 for recording in "$tests"/*.ggr.gz; do
@@ -54,13 +61,9 @@ for recording in "$tests"/*.ggr.gz; do
 		"$gogrowth" report $(option_of "$format") "$work/$name" >"$work/binary" 2>&1
 		# shellcheck disable=SC2046
 		"$gogrowth" report $(option_of "$format") "$work/$name.events" >"$work/text" 2>&1
-		if cmp -s "$work/binary" "$work/text"; then
-			echo "ok report $format of $name equals that of its lines ($(wc -l <"$work/$name.events") events)"
-		else
-			echo "FAIL report $format of $name differs from that of its lines (gogrowth print):"
-			diff "$work/text" "$work/binary" | head -n 10
-			failures=$((failures + 1))
-		fi
+		judge_same "$work/text" "$work/binary" \
+			"report $format of $name equals that of its lines ($(wc -l <"$work/$name.events") events)" \
+			"report $format of $name differs from that of its lines (gogrowth print)"
 	done
 done
 
@@ -106,22 +109,14 @@ for lines in "$tests"/go-*.events.gz "$tests"/check-all.events.gz; do
 		failures=$((failures + 1))
 		continue
 	fi
-	if cmp -s "$work/$name.lines" "$work/$name.printed"; then
-		echo "ok $name.events made a recording prints back byte for byte ($(wc -l <"$work/$name.lines") lines)"
-	else
-		echo "FAIL $name.events made a recording prints back otherwise:"
-		diff "$work/$name.lines" "$work/$name.printed" | head -n 10
-		failures=$((failures + 1))
-	fi
+	judge_same "$work/$name.lines" "$work/$name.printed" \
+		"$name.events made a recording prints back byte for byte ($(wc -l <"$work/$name.lines") lines)" \
+		"$name.events made a recording prints back otherwise"
 	"$gogrowth" report "$work/$name.converted" >"$work/binary" 2>&1
 	"$gogrowth" report "$work/$name.lines" >"$work/text" 2>&1
-	if cmp -s "$work/binary" "$work/text"; then
-		echo "ok report of $name.events made a recording equals that of the lines"
-	else
-		echo "FAIL report of $name.events made a recording differs from that of the lines:"
-		diff "$work/text" "$work/binary" | head -n 10
-		failures=$((failures + 1))
-	fi
+	judge_same "$work/text" "$work/binary" \
+		"report of $name.events made a recording equals that of the lines" \
+		"report of $name.events made a recording differs from that of the lines"
 done
 
 gzip -dc "$tests/markers-escapes.events.gz" >"$work/escapes"
