@@ -108,10 +108,10 @@ static unsigned long gg_level_size(u8 level)
 	}
 }
 
-/* The entries the fault made present or changed; see the file comment. */
 /* The entries counted lie in one page table: the tool refuses more. */
 static_assert(PTRS_PER_PTE <= GG_FAULT_PTES_MAX);
 
+/* The entries the fault made present or changed; see the file comment. */
 static void gg_fault_ptes(const struct gg_fault_data *d,
 			  const struct gg_walk *now, struct gg_ptes *p)
 {

@@ -142,8 +142,12 @@ static long payload(const struct gg_event *e, union gg_payload *u, const char **
 		u->exit.group_dead = e->exit.group_dead;
 		return sizeof(u->exit);
 	case GG_EV_MARKER: /* verbatim: the writer allows no NUL and no newline */
-		if (e->marker.text.len > GG_STR_MAX || memchr(e->marker.text.ptr, 0, e->marker.text.len))
+		if (e->marker.text.len > GG_STR_MAX)
 			return -1;
+		if (memchr(e->marker.text.ptr, 0, e->marker.text.len)) {
+			*why = "a marker's text holds a NUL, which ends it in a record";
+			return -1;
+		}
 		u->marker.len = (uint16_t)e->marker.text.len;
 		memcpy(u->marker.s, e->marker.text.ptr, u->marker.len);
 		return (long)(offsetof(struct gg_ev_str, s) + u->marker.len);
