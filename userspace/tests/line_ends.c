@@ -22,11 +22,17 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	fd = open(argv[1], O_RDONLY);
-	if (fd < 0 || fstat(fd, &st)) {
+	if (fd < 0) {
 		fprintf(stderr, "line_ends: %s: cannot open\n", argv[1]);
 		return 1;
 	}
+	if (fstat(fd, &st)) {
+		fprintf(stderr, "line_ends: %s: cannot stat\n", argv[1]);
+		close(fd);
+		return 1;
+	}
 	if (st.st_size == 0) { /* the bench's baseline: start-up and exit alone */
+		close(fd);
 		puts("0");
 		return 0;
 	}

@@ -11,9 +11,9 @@
 # Usage: report_test.sh GOGROWTH TESTS_DIR REPEAT_EVENTS EVENTS_TO_RECORDING. Prints "ok ..." or
 # "FAIL ..." per check; exit 1 on any failure.
 set -uo pipefail
-gogrowth=${1:?usage: report_test.sh GOGROWTH TESTS_DIR REPEAT_EVENTS EVENTS_TO_RECORDING}
-tests=${2:?usage: report_test.sh GOGROWTH TESTS_DIR REPEAT_EVENTS EVENTS_TO_RECORDING}
 usage="usage: report_test.sh GOGROWTH TESTS_DIR REPEAT_EVENTS EVENTS_TO_RECORDING"
+gogrowth=${1:?$usage}
+tests=${2:?$usage}
 repeat_events=${3:?$usage}
 events_to_recording=${4:?$usage}
 work=$(mktemp -d)
